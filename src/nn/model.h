@@ -1,0 +1,53 @@
+// nn::Model: a loaded .tflite model ready to run. Inputs and outputs are float32 buffers
+// owned by the model; callers write inputs, call run(), and read outputs, with no
+// per-call allocation. Not thread-safe: one thread owns a Model.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dd::nn {
+
+struct TensorInfo {
+  std::string name;            // tensor name in the file, e.g. "input_1", "Identity_3"
+  std::vector<int32_t> shape;  // e.g. {1, 256, 256, 3}
+  size_t element_count() const;
+};
+
+enum class Backend {
+  kXnnpack,    // XNNPACK graph (fast path)
+  kReference,  // plain loops, for tests
+};
+
+struct ModelOptions {
+  Backend backend = Backend::kXnnpack;
+  int num_threads = 0;  // 0 = all cores; 1 = no thread pool. More threads: lower latency, more CPU.
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  // Loads and validates a .tflite file; InvalidArgument/DataLoss for malformed files,
+  // Unimplemented naming the op for unsupported ones, NotFound for a missing file.
+  static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const ModelOptions& options = {});
+  // The same from bytes in memory (the bytes are copied).
+  static Result<std::unique_ptr<Model>> load_from_buffer(std::span<const uint8_t> bytes,
+                                                         const ModelOptions& options = {});
+
+  virtual const std::vector<TensorInfo>& inputs() const = 0;
+  virtual const std::vector<TensorInfo>& outputs() const = 0;
+  virtual std::span<float> input(size_t index) = 0;
+  virtual std::span<const float> output(size_t index) const = 0;
+  // Runs inference on the current inputs; Internal if the backend fails.
+  virtual Status run() = 0;
+};
+
+}  // namespace dd::nn
