@@ -391,6 +391,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return respond(error_response(422, "a multipart/form-data body with a 'file' field is required"), true);
     }
     upload_ = std::make_unique<UploadReceiver>(context_.api, std::move(*boundary), context_.config.max_file_size);
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      // curl and other clients wait for this (or a timeout) before sending a large body.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec) return self->close();
+                         self->read_body();
+                       });
+      return;
+    }
     read_body();
   }
 
