@@ -152,8 +152,8 @@ void JobQueue::run_job(const store::Session& session) {
   const auto interval = std::chrono::duration<double>(options_.progress_interval_s);
   pipeline::ProgressCallback on_progress = [&](const pipeline::Progress& progress) {
     const auto now = std::chrono::steady_clock::now();
-    // Throttled, but a stage change always goes through so clients see every stage.
-    if (progress.stage == last_stage && now - last_report < interval) return;
+    // Throttled, but a stage change and the final report always go through.
+    if (progress.stage == last_stage && progress.fraction < 1.0 && now - last_report < interval) return;
     last_report = now;
     last_stage = progress.stage;
     if (auto updated = store_.update_progress(id, progress_json(progress)); !updated) {
