@@ -254,7 +254,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return static_file("/api-docs.html");
   }
-  if (request.path == "/api/upload") return *only("POST");  // reached only with another method
+  if (request.path == "/api/upload") {
+    if (auto wrong = only("POST")) return *wrong;
+    return error_response(422, "a multipart/form-data body with a 'file' field is required");
+  }
   if (request.path == "/api/sessions") {
     if (auto wrong = only("GET")) return *wrong;
     return sessions();
