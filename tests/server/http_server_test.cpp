@@ -515,6 +515,27 @@ TEST_F(ServerTest, SeveralWebSocketClients_AllGetComplete) {
   for (auto& client : clients) EXPECT_FALSE(client->until("complete").empty());
 }
 
+TEST_F(ServerTest, ThreeConcurrentSessions_AllComplete) {
+  config_.workers = 2;
+  start();
+  std::vector<std::string> ids;
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(upload_clip());
+    clients.push_back(std::make_unique<WsClient>(server_->port(), "/ws/" + ids.back()));
+    EXPECT_EQ(clients.back()->next()["type"], "connected");
+  }
+  for (const std::string& id : ids) ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto messages = clients[i]->until("complete");
+    ASSERT_FALSE(messages.empty()) << ids[i];
+    for (const json& message : messages) EXPECT_EQ(message["session_id"], ids[i]);
+  }
+  json sessions = get("/api/sessions").json_body();
+  ASSERT_EQ(sessions["count"], 3);
+  for (const json& session : sessions["sessions"]) EXPECT_EQ(session["status"], "completed");
+}
+
 TEST_F(ServerTest, WebSocket_PingPongAndUnknownSession) {
   start();
   const std::string id = upload_clip();
