@@ -268,24 +268,38 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Session>> claim_next_job() override {
-    std::lock_guard lock(db_mutex_);
-    // One connection behind a mutex makes select-then-update atomic here; the PostgreSQL
-    // back-end does the same with FOR UPDATE SKIP LOCKED.
-    Statement select(db_, "SELECT id FROM sessions WHERE status = 'queued' ORDER BY queued_seq LIMIT 1");
-    DD_TRY(select.prepared("preparing claim"));
-    auto row = select.step("claiming job");
-    if (!row) return row.error();
-    if (!*row) return std::optional<Session>{};
-    const std::string id = select.text(0);
-    Statement update(db_, "UPDATE sessions SET status = 'processing', updated_at_ms = ? WHERE id = ?");
-    DD_TRY(update.prepared("preparing claim update"));
-    update.bind(1, now_ms());
-    update.bind(2, id);
-    auto done = update.step("claiming job");
-    if (!done) return done.error();
-    auto session = get_locked(id, /*with_results=*/false);
-    if (!session) return session.error();
-    return std::optional<Session>(std::move(*session));
+    Session claimed;
+    std::vector<Session> still_queued;
+    {
+      std::lock_guard lock(db_mutex_);
+      // One connection behind a mutex makes select-then-update atomic here; the PostgreSQL
+      // back-end does the same with FOR UPDATE SKIP LOCKED.
+      Statement select(db_, "SELECT id FROM sessions WHERE status = 'queued' ORDER BY queued_seq");
+      DD_TRY(select.prepared("preparing claim"));
+      std::vector<std::string> queued_ids;
+      while (true) {
+        auto row = select.step("claiming job");
+        if (!row) return row.error();
+        if (!*row) break;
+        queued_ids.push_back(select.text(0));
+      }
+      if (queued_ids.empty()) return std::optional<Session>{};
+      Statement update(db_, "UPDATE sessions SET status = 'processing', updated_at_ms = ? WHERE id = ?");
+      DD_TRY(update.prepared("preparing claim update"));
+      update.bind(1, now_ms());
+      update.bind(2, queued_ids.front());
+      auto done = update.step("claiming job");
+      if (!done) return done.error();
+      auto session = get_locked(queued_ids.front(), /*with_results=*/false);
+      if (!session) return session.error();
+      claimed = std::move(*session);
+      for (size_t i = 1; i < queued_ids.size(); ++i) {
+        if (auto waiting = get_locked(queued_ids[i], /*with_results=*/false)) still_queued.push_back(std::move(*waiting));
+      }
+    }
+    // Everyone behind moved up one place in the queue.
+    for (const Session& waiting : still_queued) emit(SessionEventType::kQueued, waiting);
+    return std::optional<Session>(std::move(claimed));
   }
 
   Result<int64_t> queue_position(const std::string& id) override {

@@ -108,6 +108,8 @@ TEST_F(SqliteStoreTest, Queue_IsFifoWithPositions) {
   EXPECT_EQ(*store->queue_position("a"), 2);
   EXPECT_EQ(*store->queue_position("c"), 3);
 
+  std::vector<SessionEventType> a_events;
+  auto subscription = store->subscribe("a", [&](const SessionEvent& event) { a_events.push_back(event.type); });
   auto first = store->claim_next_job();
   ASSERT_TRUE(first.has_value());
   ASSERT_TRUE(first->has_value());
@@ -116,6 +118,8 @@ TEST_F(SqliteStoreTest, Queue_IsFifoWithPositions) {
   EXPECT_EQ((*first)->options["model"], "lite");
   EXPECT_EQ(*store->queue_position("b"), 0);
   EXPECT_EQ(*store->queue_position("a"), 1);
+  ASSERT_EQ(a_events.size(), 1u);  // told that its position changed
+  EXPECT_EQ(a_events[0], SessionEventType::kQueued);
   auto counts = store->queue_counts();
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->processing, 1);
