@@ -33,13 +33,16 @@ class Recorder final : public MultipartHandler {
 };
 
 const std::string kBoundary = "----ddBoundary42";
+// File content that looks like a delimiter and holds a NUL byte.
+constexpr char kTrickyLiteral[] = "\r\n--not-the-boundary\r\n\0binary";
+const std::string kTrickyData(kTrickyLiteral, sizeof(kTrickyLiteral) - 1);
 
 std::string two_part_body() {
   return "preamble to ignore\r\n--" + kBoundary +
          "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" + kBoundary +
          "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my \\\"clip\\\".mp4\"\r\n"
          "Content-Type: video/mp4\r\n\r\n" +
-         std::string("\r\n--not-the-boundary\r\n\0binary", 31) + "\r\n--" + kBoundary + "--\r\nepilogue";
+         kTrickyData + "\r\n--" + kBoundary + "--\r\nepilogue";
 }
 
 void expect_two_parts(const Recorder& recorder) {
@@ -52,7 +55,8 @@ void expect_two_parts(const Recorder& recorder) {
   ASSERT_TRUE(recorder.parts[1].header.filename.has_value());
   EXPECT_EQ(*recorder.parts[1].header.filename, "my \"clip\".mp4");
   EXPECT_EQ(recorder.parts[1].header.content_type, "video/mp4");
-  EXPECT_EQ(recorder.parts[1].data, std::string("\r\n--not-the-boundary\r\n\0binary", 31));
+  EXPECT_EQ(recorder.parts[1].data, kTrickyData);
+  EXPECT_EQ(recorder.parts[1].data.size(), 29u);
   EXPECT_TRUE(recorder.parts[1].ended);
 }
 
