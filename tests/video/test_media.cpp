@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -128,6 +130,17 @@ bool make(const std::string& name, const fs::path& tmp) {
 }  // namespace
 
 bool run_command(const std::string& command) { return std::system(command.c_str()) == 0; }
+
+std::string command_output(const std::string& command) {
+  std::string text;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return text;
+  std::array<char, 256> buffer{};
+  size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), got);
+  ::pclose(pipe);
+  return text;
+}
 
 fs::path media(const std::string& name) {
   const fs::path path = media_dir() / name;

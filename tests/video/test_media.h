@@ -22,4 +22,7 @@ cv::Mat ffmpeg_first_frame(const std::filesystem::path& video, int width, int he
 // Runs a shell command; true when it exits with status 0.
 bool run_command(const std::string& command);
 
+// Standard output of a shell command (empty when it fails to start).
+std::string command_output(const std::string& command);
+
 }  // namespace dd::video::testing
