@@ -14,7 +14,9 @@ namespace dd::video {
 
 struct WriterOptions {
   int crf = 23;                          // x264 quality: lower is better and bigger
-  std::string preset = "veryfast";       // x264 preset: faster presets give bigger files
+  // x264 preset. ultrafast encodes 1080p about 2x faster than veryfast on 2 cores (26 vs 13
+  // fps measured) for files roughly twice as big; the overlay video is a preview, so speed wins.
+  std::string preset = "ultrafast";
   int thread_count = 0;                  // encoder threads; 0 lets x264 choose
   std::filesystem::path audio_source;    // file whose audio to keep (empty: no audio); AAC, MP3
                                          // and ALAC are copied, anything else becomes AAC
