@@ -93,6 +93,17 @@ bool make(const std::string& name, const fs::path& tmp) {
     return run_command(std::string(kFfmpeg) +
                        "-f lavfi -i testsrc2=size=8x8:rate=30:duration=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
   }
+  if (name == "sync_aac.mkv" || name == "sync_pcm.mkv") {
+    // Video starts 0.5 s after the audio; at 1.5 s the picture turns white and a 1 kHz tone
+    // starts, so both events sit 1.0 s after the first frame.
+    const std::string audio_codec = name == "sync_aac.mkv" ? "aac" : "pcm_s16le";
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i color=black:s=160x120:r=30:d=2 -f lavfi -i color=white:s=160x120:r=30:d=2 "
+                       "-f lavfi -i sine=frequency=1000:sample_rate=44100:duration=2.5 -filter_complex "
+                       "\"[0][1]overlay=enable='gte(t,1)',setpts=PTS+0.5/TB[v];"
+                       "[2]volume=volume=0:enable='lt(t,1.5)'[a]\" -map '[v]' -map '[a]' "
+                       "-c:v libx264 -preset ultrafast -c:a " + audio_codec + " -f matroska " + out);
+  }
   if (name == "empty.mp4") return write_bytes(tmp, "");
   if (name == "text.mp4") {
     return write_bytes(tmp, "This is a plain text file pretending to be a video.\nIt has two lines.\n");
