@@ -20,6 +20,8 @@ constexpr AVRational kVideoTimeBase{1, 90000};
 constexpr int kMaxDimension = 8192;
 // Audio is interleaved up to this far ahead of the last video frame.
 constexpr double kAudioLeadS = 0.5;
+// More than swscale reads past the end of its last source row in its vector loops.
+constexpr int kSwsSpareBytes = 256;
 
 bool is_mp4_audio_codec(AVCodecID id) {
   return id == AV_CODEC_ID_AAC || id == AV_CODEC_ID_MP3 || id == AV_CODEC_ID_ALAC;
@@ -58,6 +60,7 @@ struct VideoWriter::State {
   detail::CodecContextPtr encoder;
   AVStream* video_stream = nullptr;
   detail::SwsPtr sws;
+  cv::Mat staging;  // input copy with spare rows after it, so swscale never reads past the end
   detail::FramePtr yuv;
   detail::PacketPtr packet;
   std::unique_ptr<AudioPass> audio;
@@ -383,6 +386,7 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   state->sws.reset(sws_getContext(enc->width, enc->height, AV_PIX_FMT_RGB24, enc->width, enc->height,
                                   AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!state->sws) return make_error(ErrorCode::kInternal, "cannot create RGB to YUV converter");
+  state->staging.create(height + 1 + kSwsSpareBytes / (width * 3), width, CV_8UC3);
   return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(state)));
 }
 
@@ -398,8 +402,10 @@ Status VideoWriter::write(const cv::Mat& rgb, double timestamp_s) {
   AVFrame* yuv = s.yuv.get();
   // The encoder may still hold the previous buffer; give it a fresh one if so.
   if (av_frame_make_writable(yuv) < 0) return make_error(ErrorCode::kInternal, "cannot allocate frame");
-  const uint8_t* src[4] = {rgb.data, nullptr, nullptr, nullptr};
-  const int src_stride[4] = {static_cast<int>(rgb.step[0]), 0, 0, 0};
+  cv::Mat rows = s.staging.rowRange(0, s.height);
+  rgb.copyTo(rows);
+  const uint8_t* src[4] = {rows.data, nullptr, nullptr, nullptr};
+  const int src_stride[4] = {static_cast<int>(rows.step[0]), 0, 0, 0};
   sws_scale(s.sws.get(), src, src_stride, 0, yuv->height, yuv->data, yuv->linesize);
 
   int64_t pts = std::llround(timestamp_s / av_q2d(kVideoTimeBase));

@@ -89,6 +89,12 @@ bool make(const std::string& name, const fs::path& tmp) {
   if (name == "audio_only.m4a") {
     return run_command(std::string(kFfmpeg) + kAudioSource + "-c:a aac -f mp4 " + out);
   }
+  if (name == "wide.mp4") {
+    // 1080 px wide RGB24 rows: swscale's vector code overruns an exactly sized buffer.
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i testsrc2=size=1080x64:rate=30:duration=0.5 "
+                       "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " + out);
+  }
   if (name == "tiny.avi") {
     return run_command(std::string(kFfmpeg) +
                        "-f lavfi -i testsrc2=size=8x8:rate=30:duration=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
