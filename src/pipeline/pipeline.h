@@ -1,0 +1,54 @@
+// pipeline::run: the one place the stages are wired (decode -> pose -> analysis ->
+// overlay/encode). Both the CLI `analyze` command and the server's jobs call it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+#include "core/result.h"
+
+namespace dd::pipeline {
+
+struct PipelineOptions {
+  std::string model = "full";            // lite | full | heavy: heavier is more accurate and slower
+  bool write_video = true;               // false skips overlay.mp4 (about 2x faster)
+  bool smooth_landmarks = true;          // MediaPipe's one-euro smoothing
+  float min_detection_confidence = 0.5;  // 0..1; lower finds more people, more false poses
+  float min_tracking_confidence = 0.5;   // 0..1; lower keeps tracking longer, more drift
+  int num_threads = 0;                   // inference threads, 0 = all cores
+  std::filesystem::path model_dir;       // where the .tflite files are
+};
+
+struct Progress {
+  double fraction = 0;  // 0..1 of the whole job
+  std::string stage;    // "probe", "pose", "analysis", "encode", "done"
+  std::string message;  // one human-readable line
+  int64_t frame = 0;    // frames processed so far
+  int64_t total = 0;    // expected frame count (estimated when the container lacks it)
+  double fps = 0;       // processing speed, frames per second
+  double eta_s = 0;     // estimated seconds left
+};
+
+using ProgressCallback = std::function<void(const Progress&)>;
+
+// Files written into the output directory by a successful run.
+struct PipelineOutputs {
+  std::filesystem::path results_json;    // results.json (DESIGN §4 schema)
+  std::filesystem::path landmarks_csv;   // landmarks.csv
+  std::filesystem::path landmarks_json;  // landmarks.json (DESIGN §3 shape)
+  std::filesystem::path overlay_mp4;     // overlay.mp4, empty when write_video is false
+  std::filesystem::path thumbnail_jpg;   // thumbnail.jpg
+};
+
+// Analyses `input` into `output_dir` (created if missing). Progress is reported from the
+// calling thread about 4 times a second. Cancelled when stop is requested; on any error
+// no partial output is left behind. InvalidArgument for bad input video or options,
+// NotFound for a missing file or model, Unavailable when the output cannot be written.
+Result<PipelineOutputs> run(const std::filesystem::path& input, const std::filesystem::path& output_dir,
+                            const PipelineOptions& options, const ProgressCallback& progress,
+                            std::stop_token stop);
+
+}  // namespace dd::pipeline
