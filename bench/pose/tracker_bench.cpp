@@ -5,8 +5,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <cstdio>
+#include <vector>
 
+#include "pose/image_to_tensor.h"
+#include "pose/landmark_decoder.h"
 #include "pose/pose_tracker.h"
 
 namespace {
@@ -48,10 +50,52 @@ void run(benchmark::State& state, const char* model, bool static_mode) {
   }
 }
 
+// Our share of a tracked frame without inference: the rotated 256x256 crop of a 1080p
+// frame, landmark decoding, heatmap refinement and projection.
+void BM_CropAndDecode1080p(benchmark::State& state) {
+  const cv::Mat frame = frame_1080p();
+  if (frame.empty()) {
+    state.SkipWithError("messi5.jpg missing (opencv-doc)");
+    return;
+  }
+  using namespace dd::pose;
+  std::vector<float> input(kLandmarkInputSize * kLandmarkInputSize * 3);
+  std::vector<float> raw(kModelLandmarkCount * 5, 128.0f);
+  std::vector<float> heatmap(kHeatmapSize * kHeatmapSize * kModelLandmarkCount, 1.0f);
+  const NormalizedRect roi{0.5f, 0.55f, 0.45f, 0.8f, 0.2f};
+  cv::Mat scratch;
+  for (auto _ : state) {
+    roi_to_tensor(frame, roi, kLandmarkInputSize, input, scratch);
+    ModelLandmarks landmarks = decode_roi_landmarks(raw);
+    refine_landmarks_from_heatmap(landmarks, heatmap, kHeatmapSize, kModelLandmarkCount, kHeatmapKernelSize,
+                                  kHeatmapMinConfidence);
+    for (auto& lm : landmarks) lm = project_to_frame(lm, roi);
+    benchmark::DoNotOptimize(landmarks);
+    benchmark::DoNotOptimize(input.data());
+  }
+}
+
+// The detector's letterboxed 224x224 input from a 1080p frame.
+void BM_DetectorInput1080p(benchmark::State& state) {
+  const cv::Mat frame = frame_1080p();
+  if (frame.empty()) {
+    state.SkipWithError("messi5.jpg missing (opencv-doc)");
+    return;
+  }
+  std::vector<float> input(dd::pose::kDetectorInputSize * dd::pose::kDetectorInputSize * 3);
+  cv::Mat scratch;
+  for (auto _ : state) {
+    dd::pose::letterbox_to_tensor(frame, dd::pose::kDetectorInputSize, input, scratch);
+    benchmark::DoNotOptimize(input.data());
+  }
+}
+
 void BM_TrackedFrame_Full1080p(benchmark::State& state) { run(state, "full", false); }
 void BM_DetectorFrame_Full1080p(benchmark::State& state) { run(state, "full", true); }
 void BM_TrackedFrame_Lite1080p(benchmark::State& state) { run(state, "lite", false); }
 
+BENCHMARK(BM_CropAndDecode1080p)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DetectorInput1080p)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TrackedFrame_Full1080p)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_DetectorFrame_Full1080p)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_TrackedFrame_Lite1080p)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
