@@ -27,7 +27,8 @@ Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& path, co
   return model;
 }
 
-Result<std::unique_ptr<Model>> Model::load_from_buffer(std::span<const uint8_t> bytes, const ModelOptions& options) {
+Result<std::unique_ptr<Model>> Model::load_from_buffer(std::span<const uint8_t> bytes,
+                                                       const ModelOptions& options) {
   // A fresh heap copy is aligned for the flatbuffer's scalar reads whatever the caller passed.
   std::vector<uint8_t> copy(bytes.begin(), bytes.end());
   auto graph = detail::read_tflite(copy);

@@ -62,17 +62,16 @@ TEST_P(PoseModelTest, XnnpackMatchesReference_RandomInput) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Models, PoseModelTest,
-    ::testing::Values(ModelCase{"pose_detection.tflite", {1, 224, 224, 3}, 2},
-                      ModelCase{"pose_landmark_lite.tflite", {1, 256, 256, 3}, 5},
-                      ModelCase{"pose_landmark_full.tflite", {1, 256, 256, 3}, 5},
-                      ModelCase{"pose_landmark_heavy.tflite", {1, 256, 256, 3}, 5}),
-    [](const ::testing::TestParamInfo<ModelCase>& info) {
-      std::string name = info.param.file;
-      name = name.substr(5, name.find('.') - 5);
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Models, PoseModelTest,
+                         ::testing::Values(ModelCase{"pose_detection.tflite", {1, 224, 224, 3}, 2},
+                                           ModelCase{"pose_landmark_lite.tflite", {1, 256, 256, 3}, 5},
+                                           ModelCase{"pose_landmark_full.tflite", {1, 256, 256, 3}, 5},
+                                           ModelCase{"pose_landmark_heavy.tflite", {1, 256, 256, 3}, 5}),
+                         [](const ::testing::TestParamInfo<ModelCase>& info) {
+                           std::string name = info.param.file;
+                           name = name.substr(5, name.find('.') - 5);
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace dd::nn

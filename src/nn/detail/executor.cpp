@@ -48,9 +48,7 @@ void run_reference_op(const Graph& graph, const Op& op, BufferSet& buffers) {
   const Shape& out_shape = graph.tensors[op.outputs[0]].shape;
   switch (op.type) {
     case OpType::kConv2d:
-    case OpType::kDepthwiseConv2d:
-      conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape);
-      break;
+    case OpType::kDepthwiseConv2d: conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape); break;
     case OpType::kAdd: add(op, in(0), in(1), out); break;
     case OpType::kMaxPool2d: max_pool2d(op, in(0), shape(0), out, out_shape); break;
     case OpType::kResizeBilinear: resize_bilinear(in(0), shape(0), out, out_shape); break;
@@ -110,7 +108,8 @@ class ReferenceModel final : public GraphModel {
 
 Status xnn_check(xnn_status status, const std::string& what) {
   if (status == xnn_status_success) return ok_status();
-  return make_error(ErrorCode::kInternal, fmt::format("XNNPACK failed to {} (status {})", what, static_cast<int>(status)));
+  return make_error(ErrorCode::kInternal,
+                    fmt::format("XNNPACK failed to {} (status {})", what, static_cast<int>(status)));
 }
 
 Status initialize_xnnpack() {
@@ -172,7 +171,8 @@ class XnnpackModel final : public GraphModel {
 
     xnn_subgraph_t subgraph = nullptr;
     DD_TRY(xnn_check(xnn_create_subgraph(tensor_count, 0, &subgraph), "create a subgraph"));
-    std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph_owner(subgraph, &xnn_delete_subgraph);
+    std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph_owner(subgraph,
+                                                                                 &xnn_delete_subgraph);
 
     std::vector<uint32_t> ids(graph_.tensors.size(), XNN_INVALID_VALUE_ID);
     auto value = [&](int32_t t) -> Result<uint32_t> {
@@ -216,7 +216,8 @@ class XnnpackModel final : public GraphModel {
     return xnn_check(xnn_setup_runtime(runtime_, externals.size(), externals.data()), "set up the runtime");
   }
 
-  xnn_status define_node(xnn_subgraph_t subgraph, const Op& op, const std::vector<uint32_t>& in, uint32_t out) {
+  xnn_status define_node(xnn_subgraph_t subgraph, const Op& op, const std::vector<uint32_t>& in,
+                         uint32_t out) {
     const Shape& in_shape = graph_.tensors[op.inputs[0]].shape;
     const Shape& out_shape = graph_.tensors[op.outputs[0]].shape;
     const Padding2d& p = op.padding;
@@ -224,8 +225,9 @@ class XnnpackModel final : public GraphModel {
     switch (op.type) {
       case OpType::kConv2d: {
         const Shape& f = graph_.tensors[op.inputs[1]].shape;
-        return xnn_define_convolution_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(f[1]), u(f[2]),
-                                         u(op.stride_h), u(op.stride_w), u(op.dilation_h), u(op.dilation_w),
+        return xnn_define_convolution_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(f[1]),
+                                         u(f[2]), u(op.stride_h), u(op.stride_w), u(op.dilation_h),
+                                         u(op.dilation_w),
                                          /*groups=*/1, static_cast<size_t>(f[3]), static_cast<size_t>(f[0]),
                                          op.output_min, op.output_max, in[0], in[1], in[2], out, 0);
       }
@@ -238,9 +240,9 @@ class XnnpackModel final : public GraphModel {
       }
       case OpType::kAdd: return xnn_define_add2(subgraph, op.output_min, op.output_max, in[0], in[1], out, 0);
       case OpType::kMaxPool2d:
-        return xnn_define_max_pooling_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(op.filter_h),
-                                         u(op.filter_w), u(op.stride_h), u(op.stride_w), 1, 1, op.output_min,
-                                         op.output_max, in[0], out, 0);
+        return xnn_define_max_pooling_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left),
+                                         u(op.filter_h), u(op.filter_w), u(op.stride_h), u(op.stride_w), 1, 1,
+                                         op.output_min, op.output_max, in[0], out, 0);
       case OpType::kResizeBilinear:
         // No flag = half-pixel centres (XNN_FLAG_TENSORFLOW_LEGACY_MODE would drop the half-pixel offset).
         return xnn_define_static_resize_bilinear_2d(subgraph, static_cast<size_t>(out_shape[1]),
@@ -270,7 +272,8 @@ class XnnpackModel final : public GraphModel {
 
 Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options) {
   DD_TRY(validate_graph(graph));
-  if (options.backend == Backend::kReference) return std::unique_ptr<Model>(new ReferenceModel(std::move(graph)));
+  if (options.backend == Backend::kReference)
+    return std::unique_ptr<Model>(new ReferenceModel(std::move(graph)));
   const int folded = fold_pads(graph);
   DD_LOG_DEBUG("nn: folded {} PAD ops into convolutions", folded);
   auto model = std::make_unique<XnnpackModel>(std::move(graph));

@@ -31,8 +31,8 @@ struct Tensor {
   std::string name;
   std::vector<int32_t> shape;
   bool is_constant = false;
-  std::vector<float> data;      // constant float values (dense, row-major), else empty
-  std::vector<int32_t> ints;    // constant int32 values (PAD paddings, RESHAPE shape), else empty
+  std::vector<float> data;    // constant float values (dense, row-major), else empty
+  std::vector<int32_t> ints;  // constant int32 values (PAD paddings, RESHAPE shape), else empty
   size_t element_count() const;
 };
 
