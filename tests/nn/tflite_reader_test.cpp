@@ -188,6 +188,41 @@ std::vector<uint8_t> build_tiny_model(const Defects& defects = {}) {
   return {fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize()};
 }
 
+// input [1,1,1,4] -> CONV_2D 1x1 whose [4,1,1,4] fp32 weight is stored block-sparse: the
+// last dimension in blocks of 2 (block_map [3]), CSR over the block columns.
+std::vector<uint8_t> build_block_sparse_model() {
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers = {tfl::CreateBuffer(fbb)};
+  const auto values = raw_bytes(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+  buffers.push_back(tfl::CreateBufferDirect(fbb, &values));
+  std::vector<flatbuffers::Offset<tfl::DimensionMetadata>> dims;
+  for (int32_t size : {4, 1, 1})
+    dims.push_back(tfl::CreateDimensionMetadata(fbb, tfl::DimensionType_DENSE, size));
+  std::vector<int32_t> segments = {0, 1, 2, 2, 4}, indices = {0, 1, 0, 1};
+  auto seg = tfl::CreateInt32VectorDirect(fbb, &segments);
+  auto idx = tfl::CreateInt32VectorDirect(fbb, &indices);
+  dims.push_back(tfl::CreateDimensionMetadata(fbb, tfl::DimensionType_SPARSE_CSR, 0,
+                                              tfl::SparseIndexVector_Int32Vector, seg.Union(),
+                                              tfl::SparseIndexVector_Int32Vector, idx.Union()));
+  dims.push_back(tfl::CreateDimensionMetadata(fbb, tfl::DimensionType_DENSE, 2));
+  std::vector<int32_t> order = {0, 1, 2, 3, 4}, block_map = {3};
+  auto sparsity = tfl::CreateSparsityParametersDirect(fbb, &order, &block_map, &dims);
+  std::vector<int32_t> in_shape = {1, 1, 1, 4}, w_shape = {4, 1, 1, 4};
+  std::vector<flatbuffers::Offset<tfl::Tensor>> tensors = {
+      tfl::CreateTensorDirect(fbb, &in_shape, tfl::TensorType_FLOAT32, 0, "input_1"),
+      tfl::CreateTensorDirect(fbb, &w_shape, tfl::TensorType_FLOAT32, 1, "w", sparsity),
+      tfl::CreateTensorDirect(fbb, &in_shape, tfl::TensorType_FLOAT32, 0, "Identity")};
+  std::vector<flatbuffers::Offset<tfl::OperatorCode>> codes = {tfl::CreateOperatorCode(fbb, 3, 0, 1, 3)};
+  std::vector<int32_t> op_in = {0, 1, -1}, op_out = {2}, inputs = {0}, outputs = {2};
+  std::vector<flatbuffers::Offset<tfl::Operator>> ops = {
+      tfl::CreateOperatorDirect(fbb, 0, &op_in, &op_out, tfl::BuiltinOptions_Conv2DOptions,
+                                tfl::CreateConv2DOptions(fbb, tfl::Padding_VALID, 1, 1).Union())};
+  std::vector<flatbuffers::Offset<tfl::SubGraph>> subgraphs = {
+      tfl::CreateSubGraphDirect(fbb, &tensors, &inputs, &outputs, &ops, "main")};
+  tfl::FinishModelBuffer(fbb, tfl::CreateModelDirect(fbb, 3, &codes, &subgraphs, "block", &buffers));
+  return {fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize()};
+}
+
 std::vector<uint8_t> read_file(const std::filesystem::path& path) {
   std::ifstream stream(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
@@ -248,6 +283,22 @@ TEST(TfliteReaderTest, Densify_ExpandsCsrWeightsAndDequantizes) {
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(it->data[i], expected[i], 0.0f) << i;
   // DEQUANTIZE and DENSIFY are folded away.
   EXPECT_EQ(graph->ops.size(), 11u);
+}
+
+TEST(TfliteReaderTest, Densify_ExpandsBlockSparseWeights) {
+  const auto bytes = build_block_sparse_model();
+  auto graph = detail::read_tflite(bytes);
+  ASSERT_TRUE(graph.has_value()) << graph.error().message;
+  const std::vector<float> expected = {1, 2, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8};
+  ASSERT_EQ(graph->tensors[1].data.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(graph->tensors[1].data[i], expected[i], 0.0f) << i;
+  // Through the XNNPACK backend: input [1,1,1,1] gives the row sums.
+  auto model = Model::load_from_buffer(bytes);
+  ASSERT_TRUE(model.has_value()) << model.error().message;
+  std::fill((*model)->input(0).begin(), (*model)->input(0).end(), 1.0f);
+  ASSERT_TRUE((*model)->run().has_value());
+  const std::vector<float> sums = {3, 7, 0, 26};
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR((*model)->output(0)[i], sums[i], 1e-6f);
 }
 
 TEST(TfliteReaderTest, HalfToFloat_SpecialValues) {

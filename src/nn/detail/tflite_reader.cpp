@@ -344,7 +344,9 @@ class Densifier {
  private:
   Status walk(size_t level_index, size_t position) {
     if (level_index == levels_.size()) {
-      if (position >= values_.size()) return invalid("sparse tensor has too few values");
+      // Also bounds the walk: duplicate indices cannot make it visit more leaves than values.
+      if (position >= values_.size() || leaves_ >= values_.size())
+        return invalid("sparse tensor has too few values");
       size_t offset = 0;
       for (size_t d = 0; d < shape_.size(); ++d) {
         size_t c = static_cast<size_t>(coords_[d]) * block_size_[d];
