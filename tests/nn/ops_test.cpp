@@ -177,7 +177,9 @@ TEST(KernelTest, Concatenate_AxisOne) {
   Op op = make_op(OpType::kConcatenation, {}, 0);
   op.axis = 1;
   std::vector<float> a = {1, 2, 3, 4}, b = {5, 6}, out(6);
-  concatenate(op, {a, b}, {{1, 2, 2}, {1, 1, 2}}, out, {1, 3, 2});
+  const std::vector<std::span<const float>> inputs = {a, b};
+  const std::vector<int32_t> axis_sizes = {2, 1};
+  concatenate(op, inputs, axis_sizes, out, {1, 3, 2});
   const std::vector<float> expected = {1, 2, 3, 4, 5, 6};
   for (size_t i = 0; i < out.size(); ++i) EXPECT_NEAR(out[i], expected[i], 1e-6f);
 }

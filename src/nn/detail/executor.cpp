@@ -41,33 +41,60 @@ std::span<const float> read_tensor(const Graph& graph, const BufferSet& buffers,
   return buffers.at(tensor);
 }
 
-void run_reference_op(const Graph& graph, const Op& op, BufferSet& buffers) {
-  auto in = [&](size_t k) { return read_tensor(graph, buffers, op.inputs[k]); };
-  auto shape = [&](size_t k) -> const Shape& { return graph.tensors[op.inputs[k]].shape; };
-  std::span<float> out = buffers.at(op.outputs[0]);
-  const Shape& out_shape = graph.tensors[op.outputs[0]].shape;
-  switch (op.type) {
-    case OpType::kConv2d:
-    case OpType::kDepthwiseConv2d: conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape); break;
-    case OpType::kAdd: add(op, in(0), in(1), out); break;
-    case OpType::kMaxPool2d: max_pool2d(op, in(0), shape(0), out, out_shape); break;
-    case OpType::kResizeBilinear: resize_bilinear(in(0), shape(0), out, out_shape); break;
-    case OpType::kPad: pad(op, in(0), shape(0), out, out_shape); break;
-    case OpType::kReshape: std::copy(in(0).begin(), in(0).end(), out.begin()); break;
-    case OpType::kLogistic: logistic(in(0), out); break;
-    case OpType::kDepthToSpace: depth_to_space(op, in(0), shape(0), out); break;
-    case OpType::kConcatenation: {
-      std::vector<std::span<const float>> inputs;
-      std::vector<Shape> shapes;
-      for (size_t k = 0; k < op.inputs.size(); ++k) {
-        inputs.push_back(in(k));
-        shapes.push_back(shape(k));
-      }
-      concatenate(op, inputs, shapes, out, out_shape);
-      break;
+// Inputs of a CONCATENATION resolved once, so running it allocates nothing.
+struct ConcatPlan {
+  std::vector<std::span<const float>> inputs;
+  std::vector<int32_t> axis_sizes;
+};
+
+ConcatPlan plan_concat(const Graph& graph, const Op& op, const BufferSet& buffers) {
+  ConcatPlan plan;
+  for (int32_t t : op.inputs) {
+    plan.inputs.push_back(read_tensor(graph, buffers, t));
+    plan.axis_sizes.push_back(graph.tensors[t].shape[op.axis]);
+  }
+  return plan;
+}
+
+// Ops run on the host in order; buffers must already hold every output.
+class HostSequence {
+ public:
+  void prepare(const Graph& graph, const std::vector<Op>& ops, const BufferSet& buffers) {
+    ops_ = ops;
+    plans_.clear();
+    for (const Op& op : ops_)
+      plans_.push_back(op.type == OpType::kConcatenation ? plan_concat(graph, op, buffers) : ConcatPlan{});
+  }
+  bool empty() const { return ops_.empty(); }
+  void run(const Graph& graph, BufferSet& buffers) const {
+    for (size_t i = 0; i < ops_.size(); ++i) run_op(graph, ops_[i], plans_[i], buffers);
+  }
+
+ private:
+  static void run_op(const Graph& graph, const Op& op, const ConcatPlan& plan, BufferSet& buffers) {
+    auto in = [&](size_t k) { return read_tensor(graph, buffers, op.inputs[k]); };
+    auto shape = [&](size_t k) -> const Shape& { return graph.tensors[op.inputs[k]].shape; };
+    std::span<float> out = buffers.at(op.outputs[0]);
+    const Shape& out_shape = graph.tensors[op.outputs[0]].shape;
+    switch (op.type) {
+      case OpType::kConv2d:
+      case OpType::kDepthwiseConv2d:
+        conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape);
+        break;
+      case OpType::kAdd: add(op, in(0), in(1), out); break;
+      case OpType::kMaxPool2d: max_pool2d(op, in(0), shape(0), out, out_shape); break;
+      case OpType::kResizeBilinear: resize_bilinear(in(0), shape(0), out, out_shape); break;
+      case OpType::kPad: pad(op, in(0), shape(0), out, out_shape); break;
+      case OpType::kReshape: std::copy(in(0).begin(), in(0).end(), out.begin()); break;
+      case OpType::kLogistic: logistic(in(0), out); break;
+      case OpType::kDepthToSpace: depth_to_space(op, in(0), shape(0), out); break;
+      case OpType::kConcatenation: concatenate(op, plan.inputs, plan.axis_sizes, out, out_shape); break;
     }
   }
-}
+
+  std::vector<Op> ops_;
+  std::vector<ConcatPlan> plans_;
+};
 
 std::vector<TensorInfo> tensor_infos(const Graph& graph, const std::vector<int32_t>& tensors) {
   std::vector<TensorInfo> infos;
@@ -99,11 +126,15 @@ class ReferenceModel final : public GraphModel {
  public:
   explicit ReferenceModel(Graph graph) : GraphModel(std::move(graph)) {
     for (const Op& op : graph_.ops) buffers_.allocate(graph_, op.outputs[0]);
+    ops_.prepare(graph_, graph_.ops, buffers_);
   }
   Status run() override {
-    for (const Op& op : graph_.ops) run_reference_op(graph_, op, buffers_);
+    ops_.run(graph_, buffers_);
     return ok_status();
   }
+
+ private:
+  HostSequence ops_;
 };
 
 Status xnn_check(xnn_status status, const std::string& what) {
@@ -134,12 +165,13 @@ class XnnpackModel final : public GraphModel {
     if (num_threads > 1) threadpool_ = pthreadpool_create(static_cast<size_t>(num_threads));
     if (!xnn_ops_.empty()) DD_TRY(build_runtime());
     for (const Op& op : host_ops_) buffers_.allocate(graph_, op.outputs[0]);
+    host_sequence_.prepare(graph_, host_ops_, buffers_);
     return ok_status();
   }
 
   Status run() override {
     if (runtime_ != nullptr) DD_TRY(xnn_check(xnn_invoke_runtime(runtime_), "run the graph"));
-    for (const Op& op : host_ops_) run_reference_op(graph_, op, buffers_);
+    host_sequence_.run(graph_, buffers_);
     return ok_status();
   }
 
@@ -266,6 +298,7 @@ class XnnpackModel final : public GraphModel {
   pthreadpool_t threadpool_ = nullptr;
   xnn_runtime_t runtime_ = nullptr;
   std::vector<Op> xnn_ops_, host_ops_;
+  HostSequence host_sequence_;
 };
 
 }  // namespace

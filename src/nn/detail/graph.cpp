@@ -247,7 +247,12 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
 Status validate_graph(const Graph& graph) {
   const auto tensor_count = static_cast<int32_t>(graph.tensors.size());
   std::vector<bool> available(graph.tensors.size(), false);
-  for (int32_t t = 0; t < tensor_count; ++t) available[t] = graph.tensors[t].is_constant;
+  for (int32_t t = 0; t < tensor_count; ++t) {
+    available[t] = graph.tensors[t].is_constant;
+    if (graph.tensors[t].shape.size() > kMaxRank)
+      return make_error(ErrorCode::kInvalidArgument,
+                        "tensor '" + graph.tensors[t].name + "' has too many dimensions");
+  }
   for (int32_t t : graph.inputs) {
     if (t < 0 || t >= tensor_count)
       return make_error(ErrorCode::kInvalidArgument, "graph input index out of range");

@@ -11,6 +11,9 @@
 
 namespace dd::nn::detail {
 
+// Highest tensor rank the reader accepts and the kernels handle.
+inline constexpr size_t kMaxRank = 6;
+
 enum class OpType {
   kConv2d,
   kDepthwiseConv2d,

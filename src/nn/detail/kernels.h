@@ -36,9 +36,9 @@ void pad(const Op& op, std::span<const float> input, const Shape& in_shape, std:
 // 1 / (1 + exp(-x)).
 void logistic(std::span<const float> input, std::span<float> output);
 
-// Concatenation of inputs along op.axis.
-void concatenate(const Op& op, const std::vector<std::span<const float>>& inputs,
-                 const std::vector<Shape>& in_shapes, std::span<float> output, const Shape& out_shape);
+// Concatenation of inputs along op.axis; axis_sizes[k] is input k's extent along it.
+void concatenate(const Op& op, std::span<const std::span<const float>> inputs,
+                 std::span<const int32_t> axis_sizes, std::span<float> output, const Shape& out_shape);
 
 // TF DEPTH_TO_SPACE (DCR order): out[n, h*b+i, w*b+j, c] = in[n, h, w, (i*b+j)*C_out + c].
 void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_shape,

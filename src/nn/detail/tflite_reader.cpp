@@ -21,7 +21,6 @@ namespace {
 constexpr size_t kMaxTensorElements = size_t{1} << 26;
 constexpr size_t kMaxConstantElements = size_t{1} << 24;
 constexpr size_t kMaxActivationElements = size_t{1} << 28;
-constexpr size_t kMaxRank = 6;
 
 // Names of the public schema's BuiltinOperator values, for error messages.
 constexpr std::array<const char*, 162> kBuiltinOpNames = {
