@@ -15,7 +15,7 @@ namespace {
 
 const std::filesystem::path kModelDir = DD_BENCH_MODEL_DIR;
 
-void BM_Model(benchmark::State& state, const char* file) {
+void BM_Model(benchmark::State& state, const char* file, bool skip_segmentation) {
   const std::filesystem::path path = kModelDir / file;
   std::ifstream stream(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
@@ -23,6 +23,12 @@ void BM_Model(benchmark::State& state, const char* file) {
   if (!graph) {
     state.SkipWithError(("cannot read " + path.string() + ": " + graph.error().message).c_str());
     return;
+  }
+  if (skip_segmentation) {
+    std::vector<int32_t> skipped;
+    for (int32_t t : graph->outputs)
+      if (graph->tensors[t].name == "Identity_2") skipped.push_back(t);
+    dd::nn::detail::remove_dead_ops(*graph, skipped);
   }
   const int64_t macs = dd::nn::detail::count_macs(*graph);
   auto model =
@@ -46,22 +52,39 @@ void BM_Model(benchmark::State& state, const char* file) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
-BENCHMARK_CAPTURE(BM_Model, detector, "pose_detection.tflite")
+// Landmark models also without their segmentation head (Model::load's skipped_outputs);
+// their MAC count covers only the ops that still run.
+BENCHMARK_CAPTURE(BM_Model, detector, "pose_detection.tflite", false)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_Model, lite, "pose_landmark_lite.tflite")
+BENCHMARK_CAPTURE(BM_Model, lite, "pose_landmark_lite.tflite", false)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_Model, full, "pose_landmark_full.tflite")
+BENCHMARK_CAPTURE(BM_Model, full, "pose_landmark_full.tflite", false)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_Model, heavy, "pose_landmark_heavy.tflite")
+BENCHMARK_CAPTURE(BM_Model, heavy, "pose_landmark_heavy.tflite", false)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Model, lite_noseg, "pose_landmark_lite.tflite", true)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Model, full_noseg, "pose_landmark_full.tflite", true)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Model, heavy_noseg, "pose_landmark_heavy.tflite", true)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)

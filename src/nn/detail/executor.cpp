@@ -177,12 +177,18 @@ class XnnpackModel final : public GraphModel {
 
  private:
   // XNNPACK (this version) has no concatenation: such ops and everything downstream of
-  // them run on the host after the XNNPACK runtime.
+  // them run on the host after the XNNPACK runtime. So do ops on constants only, which
+  // XNNPACK does not expect.
   void partition() {
     std::vector<bool> host_tensor(graph_.tensors.size(), false);
     for (const Op& op : graph_.ops) {
       bool host = op.type == OpType::kConcatenation;
       for (int32_t t : op.inputs) host = host || (t >= 0 && host_tensor[t]);
+      const size_t data_inputs = op.type == OpType::kAdd ? 2 : 1;
+      bool all_constant = true;
+      for (size_t k = 0; k < data_inputs; ++k)
+        all_constant = all_constant && graph_.tensors[op.inputs[k]].is_constant;
+      host = host || all_constant;
       if (host) {
         host_tensor[op.outputs[0]] = true;
         host_ops_.push_back(op);
@@ -303,8 +309,21 @@ class XnnpackModel final : public GraphModel {
 
 }  // namespace
 
-Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options) {
+Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options,
+                                            const std::vector<std::string>& skipped_outputs) {
   DD_TRY(validate_graph(graph));
+  std::vector<int32_t> skipped;
+  for (const std::string& name : skipped_outputs) {
+    auto it = std::find_if(graph.outputs.begin(), graph.outputs.end(),
+                           [&](int32_t t) { return graph.tensors[t].name == name; });
+    if (it == graph.outputs.end())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "skipped output '" + name + "' is not an output of the model");
+    skipped.push_back(*it);
+  }
+  // XNNPACK aborts on values nobody reads, so dead ops never reach it.
+  const int dead = remove_dead_ops(graph, skipped);
+  if (dead > 0) DD_LOG_DEBUG("nn: removed {} ops that no output depends on", dead);
   if (options.backend == Backend::kReference)
     return std::unique_ptr<Model>(new ReferenceModel(std::move(graph)));
   const int folded = fold_pads(graph);

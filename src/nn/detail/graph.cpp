@@ -49,6 +49,26 @@ bool is_graph_output(const Graph& graph, int32_t tensor) {
 
 }  // namespace
 
+int remove_dead_ops(Graph& graph, const std::vector<int32_t>& skipped_outputs) {
+  std::vector<bool> needed(graph.tensors.size(), false);
+  for (int32_t t : graph.outputs) needed[t] = true;
+  for (int32_t t : skipped_outputs) needed[t] = false;
+  std::vector<bool> keep(graph.ops.size(), false);
+  for (size_t i = graph.ops.size(); i-- > 0;) {
+    const Op& op = graph.ops[i];
+    keep[i] = std::any_of(op.outputs.begin(), op.outputs.end(), [&](int32_t t) { return needed[t]; });
+    if (!keep[i]) continue;
+    for (int32_t t : op.inputs)
+      if (t >= 0) needed[t] = true;
+  }
+  std::vector<Op> kept;
+  for (size_t i = 0; i < graph.ops.size(); ++i)
+    if (keep[i]) kept.push_back(std::move(graph.ops[i]));
+  const int removed = static_cast<int>(graph.ops.size() - kept.size());
+  graph.ops = std::move(kept);
+  return removed;
+}
+
 int fold_pads(Graph& graph) {
   int folded = 0;
   std::vector<Op> kept;

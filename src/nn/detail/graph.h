@@ -72,6 +72,10 @@ struct Graph {
 // Multiply-accumulates of one inference (convolutions only).
 int64_t count_macs(const Graph& graph);
 
+// Removes ops whose outputs no graph output (other than the skipped ones) depends on;
+// returns how many.
+int remove_dead_ops(Graph& graph, const std::vector<int32_t>& skipped_outputs = {});
+
 // Folds every PAD whose consumers are all convolutions into their padding; returns how many.
 int fold_pads(Graph& graph);
 
