@@ -335,6 +335,26 @@ TEST(GraphTest, Validate_RejectsShapeMismatch) {
   EXPECT_NE(model.error().message.find("ADD"), std::string::npos) << model.error().message;
 }
 
+TEST(GraphTest, DeadOpsAndConstantOnlyOps_RunWithoutXnnpackValues) {
+  GraphBuilder b;
+  int32_t x = b.activation({1, 2, 2, 3});
+  int32_t c1 = b.constant({1, 2, 2, 3}, std::vector<float>(12, 1.0f));
+  int32_t c2 = b.constant({1, 2, 2, 3}, std::vector<float>(12, 2.0f));
+  int32_t folded = b.activation({1, 2, 2, 3}), sum = b.activation({1, 2, 2, 3}),
+          dead = b.activation({1, 2, 2, 3});
+  b.op(make_op(OpType::kAdd, {c1, c2}, folded));  // constants only: runs on the host
+  b.op(make_op(OpType::kAdd, {x, folded}, sum));
+  b.op(make_op(OpType::kLogistic, {x}, dead));  // nobody reads it: removed
+  Graph graph = b.build({x}, {sum});
+  EXPECT_EQ(remove_dead_ops(graph), 1);
+  EXPECT_LE(backend_difference(b.build({x}, {sum})), 1e-6f);
+  auto model = create_model(b.build({x}, {sum}), {Backend::kXnnpack, 1});
+  ASSERT_TRUE(model.has_value()) << model.error().message;
+  std::fill((*model)->input(0).begin(), (*model)->input(0).end(), 0.5f);
+  ASSERT_TRUE((*model)->run().has_value());
+  for (float v : (*model)->output(0)) EXPECT_NEAR(v, 3.5f, 1e-6f);
+}
+
 TEST(GraphTest, CountMacs_ConvolutionsOnly) {
   std::mt19937 rng(1);
   GraphBuilder b;
