@@ -24,15 +24,17 @@ void BM_Model(benchmark::State& state, const char* file, bool skip_segmentation)
     state.SkipWithError(("cannot read " + path.string() + ": " + graph.error().message).c_str());
     return;
   }
+  std::vector<std::string> skipped_names;
   if (skip_segmentation) {
+    skipped_names = {"Identity_2"};
     std::vector<int32_t> skipped;
     for (int32_t t : graph->outputs)
       if (graph->tensors[t].name == "Identity_2") skipped.push_back(t);
     dd::nn::detail::remove_dead_ops(*graph, skipped);
   }
   const int64_t macs = dd::nn::detail::count_macs(*graph);
-  auto model =
-      dd::nn::Model::load_from_buffer(bytes, {dd::nn::Backend::kXnnpack, static_cast<int>(state.range(0))});
+  auto model = dd::nn::Model::load_from_buffer(
+      bytes, {dd::nn::Backend::kXnnpack, static_cast<int>(state.range(0))}, skipped_names);
   if (!model) {
     state.SkipWithError(model.error().message.c_str());
     return;
