@@ -41,35 +41,60 @@ std::span<const float> read_tensor(const Graph& graph, const BufferSet& buffers,
   return buffers.at(tensor);
 }
 
-void run_reference_op(const Graph& graph, const Op& op, BufferSet& buffers) {
-  auto in = [&](size_t k) { return read_tensor(graph, buffers, op.inputs[k]); };
-  auto shape = [&](size_t k) -> const Shape& { return graph.tensors[op.inputs[k]].shape; };
-  std::span<float> out = buffers.at(op.outputs[0]);
-  const Shape& out_shape = graph.tensors[op.outputs[0]].shape;
-  switch (op.type) {
-    case OpType::kConv2d:
-    case OpType::kDepthwiseConv2d:
-      conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape);
-      break;
-    case OpType::kAdd: add(op, in(0), in(1), out); break;
-    case OpType::kMaxPool2d: max_pool2d(op, in(0), shape(0), out, out_shape); break;
-    case OpType::kResizeBilinear: resize_bilinear(in(0), shape(0), out, out_shape); break;
-    case OpType::kPad: pad(op, in(0), shape(0), out, out_shape); break;
-    case OpType::kReshape: std::copy(in(0).begin(), in(0).end(), out.begin()); break;
-    case OpType::kLogistic: logistic(in(0), out); break;
-    case OpType::kDepthToSpace: depth_to_space(op, in(0), shape(0), out); break;
-    case OpType::kConcatenation: {
-      std::vector<std::span<const float>> inputs;
-      std::vector<Shape> shapes;
-      for (size_t k = 0; k < op.inputs.size(); ++k) {
-        inputs.push_back(in(k));
-        shapes.push_back(shape(k));
-      }
-      concatenate(op, inputs, shapes, out, out_shape);
-      break;
+// Inputs of a CONCATENATION resolved once, so running it allocates nothing.
+struct ConcatPlan {
+  std::vector<std::span<const float>> inputs;
+  std::vector<int32_t> axis_sizes;
+};
+
+ConcatPlan plan_concat(const Graph& graph, const Op& op, const BufferSet& buffers) {
+  ConcatPlan plan;
+  for (int32_t t : op.inputs) {
+    plan.inputs.push_back(read_tensor(graph, buffers, t));
+    plan.axis_sizes.push_back(graph.tensors[t].shape[op.axis]);
+  }
+  return plan;
+}
+
+// Ops run on the host in order; buffers must already hold every output.
+class HostSequence {
+ public:
+  void prepare(const Graph& graph, const std::vector<Op>& ops, const BufferSet& buffers) {
+    ops_ = ops;
+    plans_.clear();
+    for (const Op& op : ops_)
+      plans_.push_back(op.type == OpType::kConcatenation ? plan_concat(graph, op, buffers) : ConcatPlan{});
+  }
+  bool empty() const { return ops_.empty(); }
+  void run(const Graph& graph, BufferSet& buffers) const {
+    for (size_t i = 0; i < ops_.size(); ++i) run_op(graph, ops_[i], plans_[i], buffers);
+  }
+
+ private:
+  static void run_op(const Graph& graph, const Op& op, const ConcatPlan& plan, BufferSet& buffers) {
+    auto in = [&](size_t k) { return read_tensor(graph, buffers, op.inputs[k]); };
+    auto shape = [&](size_t k) -> const Shape& { return graph.tensors[op.inputs[k]].shape; };
+    std::span<float> out = buffers.at(op.outputs[0]);
+    const Shape& out_shape = graph.tensors[op.outputs[0]].shape;
+    switch (op.type) {
+      case OpType::kConv2d:
+      case OpType::kDepthwiseConv2d:
+        conv2d(op, in(0), shape(0), in(1), shape(1), in(2), out, out_shape);
+        break;
+      case OpType::kAdd: add(op, in(0), in(1), out); break;
+      case OpType::kMaxPool2d: max_pool2d(op, in(0), shape(0), out, out_shape); break;
+      case OpType::kResizeBilinear: resize_bilinear(in(0), shape(0), out, out_shape); break;
+      case OpType::kPad: pad(op, in(0), shape(0), out, out_shape); break;
+      case OpType::kReshape: std::copy(in(0).begin(), in(0).end(), out.begin()); break;
+      case OpType::kLogistic: logistic(in(0), out); break;
+      case OpType::kDepthToSpace: depth_to_space(op, in(0), shape(0), out); break;
+      case OpType::kConcatenation: concatenate(op, plan.inputs, plan.axis_sizes, out, out_shape); break;
     }
   }
-}
+
+  std::vector<Op> ops_;
+  std::vector<ConcatPlan> plans_;
+};
 
 std::vector<TensorInfo> tensor_infos(const Graph& graph, const std::vector<int32_t>& tensors) {
   std::vector<TensorInfo> infos;
@@ -101,16 +126,21 @@ class ReferenceModel final : public GraphModel {
  public:
   explicit ReferenceModel(Graph graph) : GraphModel(std::move(graph)) {
     for (const Op& op : graph_.ops) buffers_.allocate(graph_, op.outputs[0]);
+    ops_.prepare(graph_, graph_.ops, buffers_);
   }
   Status run() override {
-    for (const Op& op : graph_.ops) run_reference_op(graph_, op, buffers_);
+    ops_.run(graph_, buffers_);
     return ok_status();
   }
+
+ private:
+  HostSequence ops_;
 };
 
 Status xnn_check(xnn_status status, const std::string& what) {
   if (status == xnn_status_success) return ok_status();
-  return make_error(ErrorCode::kInternal, fmt::format("XNNPACK failed to {} (status {})", what, static_cast<int>(status)));
+  return make_error(ErrorCode::kInternal,
+                    fmt::format("XNNPACK failed to {} (status {})", what, static_cast<int>(status)));
 }
 
 Status initialize_xnnpack() {
@@ -135,23 +165,30 @@ class XnnpackModel final : public GraphModel {
     if (num_threads > 1) threadpool_ = pthreadpool_create(static_cast<size_t>(num_threads));
     if (!xnn_ops_.empty()) DD_TRY(build_runtime());
     for (const Op& op : host_ops_) buffers_.allocate(graph_, op.outputs[0]);
+    host_sequence_.prepare(graph_, host_ops_, buffers_);
     return ok_status();
   }
 
   Status run() override {
     if (runtime_ != nullptr) DD_TRY(xnn_check(xnn_invoke_runtime(runtime_), "run the graph"));
-    for (const Op& op : host_ops_) run_reference_op(graph_, op, buffers_);
+    host_sequence_.run(graph_, buffers_);
     return ok_status();
   }
 
  private:
   // XNNPACK (this version) has no concatenation: such ops and everything downstream of
-  // them run on the host after the XNNPACK runtime.
+  // them run on the host after the XNNPACK runtime. So do ops on constants only, which
+  // XNNPACK does not expect.
   void partition() {
     std::vector<bool> host_tensor(graph_.tensors.size(), false);
     for (const Op& op : graph_.ops) {
       bool host = op.type == OpType::kConcatenation;
       for (int32_t t : op.inputs) host = host || (t >= 0 && host_tensor[t]);
+      const size_t data_inputs = op.type == OpType::kAdd ? 2 : 1;
+      bool all_constant = true;
+      for (size_t k = 0; k < data_inputs; ++k)
+        all_constant = all_constant && graph_.tensors[op.inputs[k]].is_constant;
+      host = host || all_constant;
       if (host) {
         host_tensor[op.outputs[0]] = true;
         host_ops_.push_back(op);
@@ -172,7 +209,8 @@ class XnnpackModel final : public GraphModel {
 
     xnn_subgraph_t subgraph = nullptr;
     DD_TRY(xnn_check(xnn_create_subgraph(tensor_count, 0, &subgraph), "create a subgraph"));
-    std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph_owner(subgraph, &xnn_delete_subgraph);
+    std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph_owner(subgraph,
+                                                                                 &xnn_delete_subgraph);
 
     std::vector<uint32_t> ids(graph_.tensors.size(), XNN_INVALID_VALUE_ID);
     auto value = [&](int32_t t) -> Result<uint32_t> {
@@ -216,7 +254,8 @@ class XnnpackModel final : public GraphModel {
     return xnn_check(xnn_setup_runtime(runtime_, externals.size(), externals.data()), "set up the runtime");
   }
 
-  xnn_status define_node(xnn_subgraph_t subgraph, const Op& op, const std::vector<uint32_t>& in, uint32_t out) {
+  xnn_status define_node(xnn_subgraph_t subgraph, const Op& op, const std::vector<uint32_t>& in,
+                         uint32_t out) {
     const Shape& in_shape = graph_.tensors[op.inputs[0]].shape;
     const Shape& out_shape = graph_.tensors[op.outputs[0]].shape;
     const Padding2d& p = op.padding;
@@ -224,8 +263,9 @@ class XnnpackModel final : public GraphModel {
     switch (op.type) {
       case OpType::kConv2d: {
         const Shape& f = graph_.tensors[op.inputs[1]].shape;
-        return xnn_define_convolution_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(f[1]), u(f[2]),
-                                         u(op.stride_h), u(op.stride_w), u(op.dilation_h), u(op.dilation_w),
+        return xnn_define_convolution_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(f[1]),
+                                         u(f[2]), u(op.stride_h), u(op.stride_w), u(op.dilation_h),
+                                         u(op.dilation_w),
                                          /*groups=*/1, static_cast<size_t>(f[3]), static_cast<size_t>(f[0]),
                                          op.output_min, op.output_max, in[0], in[1], in[2], out, 0);
       }
@@ -238,9 +278,9 @@ class XnnpackModel final : public GraphModel {
       }
       case OpType::kAdd: return xnn_define_add2(subgraph, op.output_min, op.output_max, in[0], in[1], out, 0);
       case OpType::kMaxPool2d:
-        return xnn_define_max_pooling_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left), u(op.filter_h),
-                                         u(op.filter_w), u(op.stride_h), u(op.stride_w), 1, 1, op.output_min,
-                                         op.output_max, in[0], out, 0);
+        return xnn_define_max_pooling_2d(subgraph, u(p.top), u(p.right), u(p.bottom), u(p.left),
+                                         u(op.filter_h), u(op.filter_w), u(op.stride_h), u(op.stride_w), 1, 1,
+                                         op.output_min, op.output_max, in[0], out, 0);
       case OpType::kResizeBilinear:
         // No flag = half-pixel centres (XNN_FLAG_TENSORFLOW_LEGACY_MODE would drop the half-pixel offset).
         return xnn_define_static_resize_bilinear_2d(subgraph, static_cast<size_t>(out_shape[1]),
@@ -264,13 +304,28 @@ class XnnpackModel final : public GraphModel {
   pthreadpool_t threadpool_ = nullptr;
   xnn_runtime_t runtime_ = nullptr;
   std::vector<Op> xnn_ops_, host_ops_;
+  HostSequence host_sequence_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options) {
+Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options,
+                                            const std::vector<std::string>& skipped_outputs) {
   DD_TRY(validate_graph(graph));
-  if (options.backend == Backend::kReference) return std::unique_ptr<Model>(new ReferenceModel(std::move(graph)));
+  std::vector<int32_t> skipped;
+  for (const std::string& name : skipped_outputs) {
+    auto it = std::find_if(graph.outputs.begin(), graph.outputs.end(),
+                           [&](int32_t t) { return graph.tensors[t].name == name; });
+    if (it == graph.outputs.end())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "skipped output '" + name + "' is not an output of the model");
+    skipped.push_back(*it);
+  }
+  // XNNPACK aborts on values nobody reads, so dead ops never reach it.
+  const int dead = remove_dead_ops(graph, skipped);
+  if (dead > 0) DD_LOG_DEBUG("nn: removed {} ops that no output depends on", dead);
+  if (options.backend == Backend::kReference)
+    return std::unique_ptr<Model>(new ReferenceModel(std::move(graph)));
   const int folded = fold_pads(graph);
   DD_LOG_DEBUG("nn: folded {} PAD ops into convolutions", folded);
   auto model = std::make_unique<XnnpackModel>(std::move(graph));

@@ -12,7 +12,8 @@ namespace dd::nn::detail {
 // A model over a validated graph. kXnnpack folds PADs into convolutions and runs everything
 // up to the first CONCATENATION in one XNNPACK runtime (the rest on the reference kernels);
 // kReference runs the graph's ops as written. InvalidArgument if the graph does not validate,
-// Internal if XNNPACK rejects it.
-Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options);
+// Internal if XNNPACK rejects it. Ops only skipped_outputs need are dropped (see Model::load).
+Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& options,
+                                            const std::vector<std::string>& skipped_outputs = {});
 
 }  // namespace dd::nn::detail

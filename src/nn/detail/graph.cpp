@@ -49,6 +49,26 @@ bool is_graph_output(const Graph& graph, int32_t tensor) {
 
 }  // namespace
 
+int remove_dead_ops(Graph& graph, const std::vector<int32_t>& skipped_outputs) {
+  std::vector<bool> needed(graph.tensors.size(), false);
+  for (int32_t t : graph.outputs) needed[t] = true;
+  for (int32_t t : skipped_outputs) needed[t] = false;
+  std::vector<bool> keep(graph.ops.size(), false);
+  for (size_t i = graph.ops.size(); i-- > 0;) {
+    const Op& op = graph.ops[i];
+    keep[i] = std::any_of(op.outputs.begin(), op.outputs.end(), [&](int32_t t) { return needed[t]; });
+    if (!keep[i]) continue;
+    for (int32_t t : op.inputs)
+      if (t >= 0) needed[t] = true;
+  }
+  std::vector<Op> kept;
+  for (size_t i = 0; i < graph.ops.size(); ++i)
+    if (keep[i]) kept.push_back(std::move(graph.ops[i]));
+  const int removed = static_cast<int>(graph.ops.size() - kept.size());
+  graph.ops = std::move(kept);
+  return removed;
+}
+
 int fold_pads(Graph& graph) {
   int folded = 0;
   std::vector<Op> kept;
@@ -91,10 +111,13 @@ Error op_error(size_t index, const Op& op, const std::string& what) {
                     fmt::format("op {} ({}): {}", index, op_type_name(op.type), what));
 }
 
-std::string shape_string(const std::vector<int32_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ",")); }
+std::string shape_string(const std::vector<int32_t>& shape) {
+  return fmt::format("[{}]", fmt::join(shape, ","));
+}
 
 // Output extent of a window op along one axis; 0 when the window does not fit.
-int32_t window_output(int32_t in, int32_t pad_a, int32_t pad_b, int32_t window, int32_t dilation, int32_t stride) {
+int32_t window_output(int32_t in, int32_t pad_a, int32_t pad_b, int32_t window, int32_t dilation,
+                      int32_t stride) {
   int64_t effective = int64_t{window - 1} * dilation + 1;
   int64_t span = int64_t{in} + pad_a + pad_b - effective;
   if (span < 0) return 0;
@@ -114,8 +137,8 @@ Status check_window_params(size_t index, const Op& op) {
 Status expect_shape(size_t index, const Op& op, const Tensor& tensor, const std::vector<int32_t>& expected) {
   if (tensor.shape != expected)
     return op_error(index, op,
-                    fmt::format("tensor '{}' has shape {}, expected {}", tensor.name, shape_string(tensor.shape),
-                                shape_string(expected)));
+                    fmt::format("tensor '{}' has shape {}, expected {}", tensor.name,
+                                shape_string(tensor.shape), shape_string(expected)));
   return ok_status();
 }
 
@@ -153,7 +176,8 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
       const auto& s = in(0).shape;
       int32_t out_channels = 0;
       if (op.type == OpType::kConv2d) {
-        if (filter.shape[3] != s[3]) return op_error(index, op, "filter input channels do not match the input");
+        if (filter.shape[3] != s[3])
+          return op_error(index, op, "filter input channels do not match the input");
         out_channels = filter.shape[0];
       } else {
         if (filter.shape[0] != 1 || filter.shape[3] % s[3] != 0)
@@ -164,8 +188,10 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
         if (!in(2).is_constant || in(2).shape != std::vector<int32_t>{out_channels})
           return op_error(index, op, "bias must be a constant of the output channel count");
       }
-      int32_t oh = window_output(s[1], op.padding.top, op.padding.bottom, filter.shape[1], op.dilation_h, op.stride_h);
-      int32_t ow = window_output(s[2], op.padding.left, op.padding.right, filter.shape[2], op.dilation_w, op.stride_w);
+      int32_t oh =
+          window_output(s[1], op.padding.top, op.padding.bottom, filter.shape[1], op.dilation_h, op.stride_h);
+      int32_t ow =
+          window_output(s[2], op.padding.left, op.padding.right, filter.shape[2], op.dilation_w, op.stride_w);
       if (oh < 1 || ow < 1) return op_error(index, op, "filter larger than the padded input");
       return expect_shape(index, op, out, {s[0], oh, ow, out_channels});
     }
@@ -183,8 +209,7 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
     case OpType::kAdd:
       DD_TRY(expect_shape(index, op, in(0), out.shape));
       return expect_shape(index, op, in(1), out.shape);
-    case OpType::kLogistic:
-      return expect_shape(index, op, in(0), out.shape);
+    case OpType::kLogistic: return expect_shape(index, op, in(0), out.shape);
     case OpType::kResizeBilinear: {
       DD_TRY(need_rank(in(0), 4));
       DD_TRY(need_rank(out, 4));
@@ -205,12 +230,14 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
     }
     case OpType::kReshape:
       if (in(0).element_count() != out.element_count())
-        return op_error(index, op, fmt::format("cannot reshape {} to {}", shape_string(in(0).shape),
-                                               shape_string(out.shape)));
+        return op_error(
+            index, op,
+            fmt::format("cannot reshape {} to {}", shape_string(in(0).shape), shape_string(out.shape)));
       return ok_status();
     case OpType::kConcatenation: {
       const auto& s = in(0).shape;
-      if (op.axis < 0 || op.axis >= static_cast<int32_t>(s.size())) return op_error(index, op, "axis out of range");
+      if (op.axis < 0 || op.axis >= static_cast<int32_t>(s.size()))
+        return op_error(index, op, "axis out of range");
       std::vector<int32_t> expected = s;
       expected[op.axis] = 0;
       for (size_t k = 0; k < op.inputs.size(); ++k) {
@@ -240,11 +267,18 @@ Status validate_op(const Graph& graph, size_t index, const Op& op) {
 Status validate_graph(const Graph& graph) {
   const auto tensor_count = static_cast<int32_t>(graph.tensors.size());
   std::vector<bool> available(graph.tensors.size(), false);
-  for (int32_t t = 0; t < tensor_count; ++t) available[t] = graph.tensors[t].is_constant;
+  for (int32_t t = 0; t < tensor_count; ++t) {
+    available[t] = graph.tensors[t].is_constant;
+    if (graph.tensors[t].shape.size() > kMaxRank)
+      return make_error(ErrorCode::kInvalidArgument,
+                        "tensor '" + graph.tensors[t].name + "' has too many dimensions");
+  }
   for (int32_t t : graph.inputs) {
-    if (t < 0 || t >= tensor_count) return make_error(ErrorCode::kInvalidArgument, "graph input index out of range");
+    if (t < 0 || t >= tensor_count)
+      return make_error(ErrorCode::kInvalidArgument, "graph input index out of range");
     if (graph.tensors[t].is_constant)
-      return make_error(ErrorCode::kInvalidArgument, "graph input '" + graph.tensors[t].name + "' is a constant");
+      return make_error(ErrorCode::kInvalidArgument,
+                        "graph input '" + graph.tensors[t].name + "' is a constant");
     available[t] = true;
   }
   for (size_t i = 0; i < graph.ops.size(); ++i) {
@@ -253,19 +287,22 @@ Status validate_graph(const Graph& graph) {
       if (t >= tensor_count || t < -1) return op_error(i, op, "input tensor index out of range");
       if (t >= 0 && !available[t])
         return op_error(i, op, "reads tensor '" + graph.tensors[t].name + "' before it is produced");
-      if (t >= 0 && graph.tensors[t].is_constant && graph.tensors[t].data.size() != graph.tensors[t].element_count())
+      if (t >= 0 && graph.tensors[t].is_constant &&
+          graph.tensors[t].data.size() != graph.tensors[t].element_count())
         return op_error(i, op, "constant '" + graph.tensors[t].name + "' is not a float tensor of its shape");
     }
     for (int32_t t : op.outputs) {
       if (t < 0 || t >= tensor_count) return op_error(i, op, "output tensor index out of range");
-      if (available[t]) return op_error(i, op, "writes tensor '" + graph.tensors[t].name + "' twice or a constant");
+      if (available[t])
+        return op_error(i, op, "writes tensor '" + graph.tensors[t].name + "' twice or a constant");
     }
     DD_TRY(validate_op(graph, i, op));
     for (int32_t t : op.outputs) available[t] = true;
   }
   if (graph.outputs.empty()) return make_error(ErrorCode::kInvalidArgument, "graph has no outputs");
   for (int32_t t : graph.outputs) {
-    if (t < 0 || t >= tensor_count) return make_error(ErrorCode::kInvalidArgument, "graph output index out of range");
+    if (t < 0 || t >= tensor_count)
+      return make_error(ErrorCode::kInvalidArgument, "graph output index out of range");
     if (!available[t] || graph.tensors[t].is_constant)
       return make_error(ErrorCode::kInvalidArgument,
                         "graph output '" + graph.tensors[t].name + "' is not computed by any op");

@@ -11,6 +11,9 @@
 
 namespace dd::nn::detail {
 
+// Highest tensor rank the reader accepts and the kernels handle.
+inline constexpr size_t kMaxRank = 6;
+
 enum class OpType {
   kConv2d,
   kDepthwiseConv2d,
@@ -31,8 +34,8 @@ struct Tensor {
   std::string name;
   std::vector<int32_t> shape;
   bool is_constant = false;
-  std::vector<float> data;      // constant float values (dense, row-major), else empty
-  std::vector<int32_t> ints;    // constant int32 values (PAD paddings, RESHAPE shape), else empty
+  std::vector<float> data;    // constant float values (dense, row-major), else empty
+  std::vector<int32_t> ints;  // constant int32 values (PAD paddings, RESHAPE shape), else empty
   size_t element_count() const;
 };
 
@@ -68,6 +71,10 @@ struct Graph {
 
 // Multiply-accumulates of one inference (convolutions only).
 int64_t count_macs(const Graph& graph);
+
+// Removes ops whose outputs no graph output (other than the skipped ones) depends on;
+// returns how many.
+int remove_dead_ops(Graph& graph, const std::vector<int32_t>& skipped_outputs = {});
 
 // Folds every PAD whose consumers are all convolutions into their padding; returns how many.
 int fold_pads(Graph& graph);

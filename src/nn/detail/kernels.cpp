@@ -1,6 +1,7 @@
 #include "nn/detail/kernels.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -8,12 +9,15 @@ namespace dd::nn::detail {
 
 namespace {
 
-float clamp(float v, const Op& op) { return std::min(std::max(v, op.output_min), op.output_max); }
+float clamp(float v, const Op& op) {
+  return std::min(std::max(v, op.output_min), op.output_max);
+}
 
 }  // namespace
 
 void conv2d(const Op& op, std::span<const float> input, const Shape& in_shape, std::span<const float> filter,
-            const Shape& filter_shape, std::span<const float> bias, std::span<float> output, const Shape& out_shape) {
+            const Shape& filter_shape, std::span<const float> bias, std::span<float> output,
+            const Shape& out_shape) {
   const int32_t batches = in_shape[0], in_h = in_shape[1], in_w = in_shape[2], in_c = in_shape[3];
   const int32_t out_h = out_shape[1], out_w = out_shape[2], out_c = out_shape[3];
   const int32_t kh = filter_shape[1], kw = filter_shape[2];
@@ -123,7 +127,7 @@ void pad(const Op& op, std::span<const float> input, const Shape& in_shape, std:
   // Copy innermost rows; the outer coordinates walk like an odometer.
   const size_t row = static_cast<size_t>(in_shape[rank - 1]);
   const size_t rows = input.size() / row;
-  std::vector<int32_t> coord(rank, 0);
+  std::array<int32_t, kMaxRank> coord{};
   for (size_t r = 0; r < rows; ++r) {
     size_t offset = 0;
     for (size_t d = 0; d < rank; ++d) offset = offset * out_shape[d] + coord[d] + op.pad_before[d];
@@ -139,8 +143,8 @@ void logistic(std::span<const float> input, std::span<float> output) {
   for (size_t i = 0; i < output.size(); ++i) output[i] = 1.0f / (1.0f + std::exp(-input[i]));
 }
 
-void concatenate(const Op& op, const std::vector<std::span<const float>>& inputs, const std::vector<Shape>& in_shapes,
-                 std::span<float> output, const Shape& out_shape) {
+void concatenate(const Op& op, std::span<const std::span<const float>> inputs,
+                 std::span<const int32_t> axis_sizes, std::span<float> output, const Shape& out_shape) {
   size_t outer = 1;
   for (int32_t d = 0; d < op.axis; ++d) outer *= static_cast<size_t>(out_shape[d]);
   size_t inner = 1;
@@ -148,14 +152,15 @@ void concatenate(const Op& op, const std::vector<std::span<const float>>& inputs
   const size_t out_stride = static_cast<size_t>(out_shape[op.axis]) * inner;
   size_t axis_offset = 0;
   for (size_t k = 0; k < inputs.size(); ++k) {
-    const size_t chunk = static_cast<size_t>(in_shapes[k][op.axis]) * inner;
+    const size_t chunk = static_cast<size_t>(axis_sizes[k]) * inner;
     for (size_t o = 0; o < outer; ++o)
       std::memcpy(&output[o * out_stride + axis_offset], &inputs[k][o * chunk], chunk * sizeof(float));
     axis_offset += chunk;
   }
 }
 
-void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_shape, std::span<float> output) {
+void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_shape,
+                    std::span<float> output) {
   const int32_t batches = in_shape[0], in_h = in_shape[1], in_w = in_shape[2], in_c = in_shape[3];
   const int32_t b = op.block_size;
   const int32_t out_c = in_c / (b * b), out_h = in_h * b, out_w = in_w * b;
@@ -164,7 +169,8 @@ void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_
       for (int32_t x = 0; x < in_w; ++x)
         for (int32_t i = 0; i < b; ++i)
           for (int32_t j = 0; j < b; ++j) {
-            const float* in = &input[((static_cast<size_t>(n) * in_h + y) * in_w + x) * in_c + (i * b + j) * out_c];
+            const float* in =
+                &input[((static_cast<size_t>(n) * in_h + y) * in_w + x) * in_c + (i * b + j) * out_c];
             float* out = &output[((static_cast<size_t>(n) * out_h + y * b + i) * out_w + x * b + j) * out_c];
             std::memcpy(out, in, out_c * sizeof(float));
           }

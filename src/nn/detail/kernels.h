@@ -15,7 +15,8 @@ using Shape = std::vector<int32_t>;
 // Convolution (op.type kConv2d, filter [O,KH,KW,I]) or depthwise convolution
 // (kDepthwiseConv2d, filter [1,KH,KW,I*M]); bias may be empty. Output shape from out_shape.
 void conv2d(const Op& op, std::span<const float> input, const Shape& in_shape, std::span<const float> filter,
-            const Shape& filter_shape, std::span<const float> bias, std::span<float> output, const Shape& out_shape);
+            const Shape& filter_shape, std::span<const float> bias, std::span<float> output,
+            const Shape& out_shape);
 
 // Element-wise a + b clamped to [op.output_min, op.output_max].
 void add(const Op& op, std::span<const float> a, std::span<const float> b, std::span<float> output);
@@ -35,11 +36,12 @@ void pad(const Op& op, std::span<const float> input, const Shape& in_shape, std:
 // 1 / (1 + exp(-x)).
 void logistic(std::span<const float> input, std::span<float> output);
 
-// Concatenation of inputs along op.axis.
-void concatenate(const Op& op, const std::vector<std::span<const float>>& inputs, const std::vector<Shape>& in_shapes,
-                 std::span<float> output, const Shape& out_shape);
+// Concatenation of inputs along op.axis; axis_sizes[k] is input k's extent along it.
+void concatenate(const Op& op, std::span<const std::span<const float>> inputs,
+                 std::span<const int32_t> axis_sizes, std::span<float> output, const Shape& out_shape);
 
 // TF DEPTH_TO_SPACE (DCR order): out[n, h*b+i, w*b+j, c] = in[n, h, w, (i*b+j)*C_out + c].
-void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_shape, std::span<float> output);
+void depth_to_space(const Op& op, std::span<const float> input, const Shape& in_shape,
+                    std::span<float> output);
 
 }  // namespace dd::nn::detail

@@ -1,7 +1,7 @@
 #include "nn/detail/tflite_reader.h"
 
-#include <fmt/format.h>
 #include <flatbuffers/flatbuffers.h>
+#include <fmt/format.h>
 
 #include <array>
 #include <cmath>
@@ -21,35 +21,171 @@ namespace {
 constexpr size_t kMaxTensorElements = size_t{1} << 26;
 constexpr size_t kMaxConstantElements = size_t{1} << 24;
 constexpr size_t kMaxActivationElements = size_t{1} << 28;
-constexpr size_t kMaxRank = 6;
 
 // Names of the public schema's BuiltinOperator values, for error messages.
 constexpr std::array<const char*, 162> kBuiltinOpNames = {
-    "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE",
-    "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP",
-    "L2_NORMALIZATION", "L2_POOL_2D", "LOCAL_RESPONSE_NORMALIZATION", "LOGISTIC", "LSH_PROJECTION",
-    "LSTM", "MAX_POOL_2D", "MUL", "RELU", "RELU_N1_TO_1", "RELU6", "RESHAPE", "RESIZE_BILINEAR",
-    "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF", "TANH", "CONCAT_EMBEDDINGS", "SKIP_GRAM", "CALL",
-    "CUSTOM", "EMBEDDING_LOOKUP_SPARSE", "PAD", "UNIDIRECTIONAL_SEQUENCE_RNN", "GATHER",
-    "BATCH_TO_SPACE_ND", "SPACE_TO_BATCH_ND", "TRANSPOSE", "MEAN", "SUB", "DIV", "SQUEEZE",
-    "UNIDIRECTIONAL_SEQUENCE_LSTM", "STRIDED_SLICE", "BIDIRECTIONAL_SEQUENCE_RNN", "EXP", "TOPK_V2",
-    "SPLIT", "LOG_SOFTMAX", "DELEGATE", "BIDIRECTIONAL_SEQUENCE_LSTM", "CAST", "PRELU", "MAXIMUM",
-    "ARG_MAX", "MINIMUM", "LESS", "NEG", "PADV2", "GREATER", "GREATER_EQUAL", "LESS_EQUAL",
-    "SELECT", "SLICE", "SIN", "TRANSPOSE_CONV", "SPARSE_TO_DENSE", "TILE", "EXPAND_DIMS", "EQUAL",
-    "NOT_EQUAL", "LOG", "SUM", "SQRT", "RSQRT", "SHAPE", "POW", "ARG_MIN", "FAKE_QUANT",
-    "REDUCE_PROD", "REDUCE_MAX", "PACK", "LOGICAL_OR", "ONE_HOT", "LOGICAL_AND", "LOGICAL_NOT",
-    "UNPACK", "REDUCE_MIN", "FLOOR_DIV", "REDUCE_ANY", "SQUARE", "ZEROS_LIKE", "FILL", "FLOOR_MOD",
-    "RANGE", "RESIZE_NEAREST_NEIGHBOR", "LEAKY_RELU", "SQUARED_DIFFERENCE", "MIRROR_PAD", "ABS",
-    "SPLIT_V", "UNIQUE", "CEIL", "REVERSE_V2", "ADD_N", "GATHER_ND", "COS", "WHERE", "RANK", "ELU",
-    "REVERSE_SEQUENCE", "MATRIX_DIAG", "QUANTIZE", "MATRIX_SET_DIAG", "ROUND", "HARD_SWISH", "IF",
-    "WHILE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5", "SCATTER_ND", "SELECT_V2",
-    "DENSIFY", "SEGMENT_SUM", "BATCH_MATMUL", "PLACEHOLDER_FOR_GREATER_OP_CODES", "CUMSUM",
-    "CALL_ONCE", "BROADCAST_TO", "RFFT2D", "CONV_3D", "IMAG", "REAL", "COMPLEX_ABS", "HASHTABLE",
-    "HASHTABLE_FIND", "HASHTABLE_IMPORT", "HASHTABLE_SIZE", "REDUCE_ALL", "CONV_3D_TRANSPOSE",
-    "VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE", "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL",
-    "BUCKETIZE", "RANDOM_UNIFORM", "MULTINOMIAL", "GELU", "DYNAMIC_UPDATE_SLICE", "RELU_0_TO_1",
-    "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_SUM", "ATAN2",
-    "UNSORTED_SEGMENT_MIN", "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT",
+    "ADD",
+    "AVERAGE_POOL_2D",
+    "CONCATENATION",
+    "CONV_2D",
+    "DEPTHWISE_CONV_2D",
+    "DEPTH_TO_SPACE",
+    "DEQUANTIZE",
+    "EMBEDDING_LOOKUP",
+    "FLOOR",
+    "FULLY_CONNECTED",
+    "HASHTABLE_LOOKUP",
+    "L2_NORMALIZATION",
+    "L2_POOL_2D",
+    "LOCAL_RESPONSE_NORMALIZATION",
+    "LOGISTIC",
+    "LSH_PROJECTION",
+    "LSTM",
+    "MAX_POOL_2D",
+    "MUL",
+    "RELU",
+    "RELU_N1_TO_1",
+    "RELU6",
+    "RESHAPE",
+    "RESIZE_BILINEAR",
+    "RNN",
+    "SOFTMAX",
+    "SPACE_TO_DEPTH",
+    "SVDF",
+    "TANH",
+    "CONCAT_EMBEDDINGS",
+    "SKIP_GRAM",
+    "CALL",
+    "CUSTOM",
+    "EMBEDDING_LOOKUP_SPARSE",
+    "PAD",
+    "UNIDIRECTIONAL_SEQUENCE_RNN",
+    "GATHER",
+    "BATCH_TO_SPACE_ND",
+    "SPACE_TO_BATCH_ND",
+    "TRANSPOSE",
+    "MEAN",
+    "SUB",
+    "DIV",
+    "SQUEEZE",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    "STRIDED_SLICE",
+    "BIDIRECTIONAL_SEQUENCE_RNN",
+    "EXP",
+    "TOPK_V2",
+    "SPLIT",
+    "LOG_SOFTMAX",
+    "DELEGATE",
+    "BIDIRECTIONAL_SEQUENCE_LSTM",
+    "CAST",
+    "PRELU",
+    "MAXIMUM",
+    "ARG_MAX",
+    "MINIMUM",
+    "LESS",
+    "NEG",
+    "PADV2",
+    "GREATER",
+    "GREATER_EQUAL",
+    "LESS_EQUAL",
+    "SELECT",
+    "SLICE",
+    "SIN",
+    "TRANSPOSE_CONV",
+    "SPARSE_TO_DENSE",
+    "TILE",
+    "EXPAND_DIMS",
+    "EQUAL",
+    "NOT_EQUAL",
+    "LOG",
+    "SUM",
+    "SQRT",
+    "RSQRT",
+    "SHAPE",
+    "POW",
+    "ARG_MIN",
+    "FAKE_QUANT",
+    "REDUCE_PROD",
+    "REDUCE_MAX",
+    "PACK",
+    "LOGICAL_OR",
+    "ONE_HOT",
+    "LOGICAL_AND",
+    "LOGICAL_NOT",
+    "UNPACK",
+    "REDUCE_MIN",
+    "FLOOR_DIV",
+    "REDUCE_ANY",
+    "SQUARE",
+    "ZEROS_LIKE",
+    "FILL",
+    "FLOOR_MOD",
+    "RANGE",
+    "RESIZE_NEAREST_NEIGHBOR",
+    "LEAKY_RELU",
+    "SQUARED_DIFFERENCE",
+    "MIRROR_PAD",
+    "ABS",
+    "SPLIT_V",
+    "UNIQUE",
+    "CEIL",
+    "REVERSE_V2",
+    "ADD_N",
+    "GATHER_ND",
+    "COS",
+    "WHERE",
+    "RANK",
+    "ELU",
+    "REVERSE_SEQUENCE",
+    "MATRIX_DIAG",
+    "QUANTIZE",
+    "MATRIX_SET_DIAG",
+    "ROUND",
+    "HARD_SWISH",
+    "IF",
+    "WHILE",
+    "NON_MAX_SUPPRESSION_V4",
+    "NON_MAX_SUPPRESSION_V5",
+    "SCATTER_ND",
+    "SELECT_V2",
+    "DENSIFY",
+    "SEGMENT_SUM",
+    "BATCH_MATMUL",
+    "PLACEHOLDER_FOR_GREATER_OP_CODES",
+    "CUMSUM",
+    "CALL_ONCE",
+    "BROADCAST_TO",
+    "RFFT2D",
+    "CONV_3D",
+    "IMAG",
+    "REAL",
+    "COMPLEX_ABS",
+    "HASHTABLE",
+    "HASHTABLE_FIND",
+    "HASHTABLE_IMPORT",
+    "HASHTABLE_SIZE",
+    "REDUCE_ALL",
+    "CONV_3D_TRANSPOSE",
+    "VAR_HANDLE",
+    "READ_VARIABLE",
+    "ASSIGN_VARIABLE",
+    "BROADCAST_ARGS",
+    "RANDOM_STANDARD_NORMAL",
+    "BUCKETIZE",
+    "RANDOM_UNIFORM",
+    "MULTINOMIAL",
+    "GELU",
+    "DYNAMIC_UPDATE_SLICE",
+    "RELU_0_TO_1",
+    "UNSORTED_SEGMENT_PROD",
+    "UNSORTED_SEGMENT_MAX",
+    "UNSORTED_SEGMENT_SUM",
+    "ATAN2",
+    "UNSORTED_SEGMENT_MIN",
+    "SIGN",
+    "BITCAST",
+    "BITWISE_XOR",
+    "RIGHT_SHIFT",
 };
 
 enum BuiltinCode : int32_t {
@@ -67,7 +203,9 @@ enum BuiltinCode : int32_t {
   kDensify = 124,
 };
 
-Error invalid(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 std::string builtin_name(int32_t code) {
   if (code >= 0 && code < static_cast<int32_t>(kBuiltinOpNames.size())) return kBuiltinOpNames[code];
@@ -129,7 +267,8 @@ struct SparseLevel {
 // into a dense row-major tensor.
 class Densifier {
  public:
-  Densifier(const std::vector<int32_t>& shape, const std::vector<float>& values) : shape_(shape), values_(values) {}
+  Densifier(const std::vector<int32_t>& shape, const std::vector<float>& values)
+      : shape_(shape), values_(values) {}
 
   Result<std::vector<float>> run(const tfl::SparsityParameters& sparsity) {
     const size_t rank = shape_.size();
@@ -143,7 +282,8 @@ class Densifier {
     block_of_dim_.assign(rank, -1);
     for (size_t b = 0; b < blocks; ++b) {
       int32_t d = sparsity.block_map()->Get(static_cast<flatbuffers::uoffset_t>(b));
-      if (d < 0 || d >= static_cast<int32_t>(rank) || block_of_dim_[d] >= 0) return invalid("bad sparsity block map");
+      if (d < 0 || d >= static_cast<int32_t>(rank) || block_of_dim_[d] >= 0)
+        return invalid("bad sparsity block map");
       block_of_dim_[d] = static_cast<int32_t>(b);
     }
     std::vector<int32_t> level_of_dim(levels, -1);
@@ -158,7 +298,8 @@ class Densifier {
     block_size_.assign(rank, 1);
     for (size_t b = 0; b < blocks; ++b) {
       const auto* m = metadata->Get(static_cast<flatbuffers::uoffset_t>(level_of_dim[rank + b]));
-      if (m->format() != tfl::DimensionType_DENSE || m->dense_size() < 1) return invalid("sparse block must be dense");
+      if (m->format() != tfl::DimensionType_DENSE || m->dense_size() < 1)
+        return invalid("sparse block must be dense");
       int32_t d = sparsity.block_map()->Get(static_cast<flatbuffers::uoffset_t>(b));
       if (shape_[d] % m->dense_size() != 0) return invalid("sparse block size does not divide the dimension");
       block_size_[d] = m->dense_size();
@@ -202,7 +343,9 @@ class Densifier {
  private:
   Status walk(size_t level_index, size_t position) {
     if (level_index == levels_.size()) {
-      if (position >= values_.size()) return invalid("sparse tensor has too few values");
+      // Also bounds the walk: duplicate indices cannot make it visit more leaves than values.
+      if (position >= values_.size() || leaves_ >= values_.size())
+        return invalid("sparse tensor has too few values");
       size_t offset = 0;
       for (size_t d = 0; d < shape_.size(); ++d) {
         size_t c = static_cast<size_t>(coords_[d]) * block_size_[d];
@@ -295,9 +438,11 @@ class Reader {
     if (bytes_.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) return invalid("model file too large");
     flatbuffers::Verifier verifier(bytes_.data(), bytes_.size(), /*max_depth=*/64, /*max_tables=*/4000000);
     if (!tfl::VerifyModelBuffer(verifier))
-      return make_error(ErrorCode::kDataLoss, "TFLite flatbuffer failed verification (truncated or corrupt file)");
+      return make_error(ErrorCode::kDataLoss,
+                        "TFLite flatbuffer failed verification (truncated or corrupt file)");
     model_ = tfl::GetModel(bytes_.data());
-    if (model_->subgraphs() == nullptr || model_->subgraphs()->size() == 0) return invalid("model has no subgraph");
+    if (model_->subgraphs() == nullptr || model_->subgraphs()->size() == 0)
+      return invalid("model has no subgraph");
     const tfl::SubGraph* subgraph = model_->subgraphs()->Get(0);
     DD_TRY(read_tensors(*subgraph));
     DD_TRY(read_operators(*subgraph));
@@ -332,12 +477,14 @@ class Reader {
       Tensor tensor;
       tensor.name = t->name() != nullptr ? t->name()->str() : std::string();
       if (t->shape() != nullptr) {
-        if (t->shape()->size() > kMaxRank) return invalid(fmt::format("tensor '{}' has too many dimensions", tensor.name));
+        if (t->shape()->size() > kMaxRank)
+          return invalid(fmt::format("tensor '{}' has too many dimensions", tensor.name));
         size_t count = 1;
         for (int32_t dim : *t->shape()) {
           if (dim < 1) return invalid(fmt::format("tensor '{}' has a non-positive dimension", tensor.name));
           count *= static_cast<size_t>(dim);
-          if (count > kMaxTensorElements) return invalid(fmt::format("tensor '{}' is too large", tensor.name));
+          if (count > kMaxTensorElements)
+            return invalid(fmt::format("tensor '{}' is too large", tensor.name));
         }
         tensor.shape.assign(t->shape()->begin(), t->shape()->end());
       }
@@ -347,7 +494,8 @@ class Reader {
       const auto* data = buffers->Get(t->buffer())->data();
       FileTensor info{t->type()};
       if (data != nullptr && data->size() > 0) {
-        if (count > kMaxConstantElements) return invalid(fmt::format("constant '{}' is too large", tensor.name));
+        if (count > kMaxConstantElements)
+          return invalid(fmt::format("constant '{}' is too large", tensor.name));
         tensor.is_constant = true;
         DD_TRY(decode_constant(*t, std::span<const uint8_t>(data->data(), data->size()), tensor));
       } else {
@@ -377,7 +525,8 @@ class Reader {
         }
         break;
       case tfl::TensorType_INT32:
-        if (t.sparsity() != nullptr) return make_error(ErrorCode::kUnimplemented, "sparse int32 tensors are not supported");
+        if (t.sparsity() != nullptr)
+          return make_error(ErrorCode::kUnimplemented, "sparse int32 tensors are not supported");
         if (bytes.size() < count * 4)
           return invalid(fmt::format("buffer of tensor '{}' is too small for its shape", tensor.name));
         tensor.ints.resize(count);
@@ -437,7 +586,8 @@ class Reader {
   Status fold_constant(int32_t input, int32_t output) {
     Tensor& in = graph_.tensors[input];
     Tensor& out = graph_.tensors[output];
-    if (!in.is_constant || in.data.empty()) return make_error(ErrorCode::kUnimplemented, "only constant inputs are supported");
+    if (!in.is_constant || in.data.empty())
+      return make_error(ErrorCode::kUnimplemented, "only constant inputs are supported");
     if (out.is_constant) return invalid("output is already a constant");
     if (in.element_count() != out.element_count()) return invalid("input and output sizes differ");
     out.is_constant = true;
@@ -445,7 +595,8 @@ class Reader {
     return ok_status();
   }
 
-  Status read_operator(const tfl::Operator& fop, int32_t builtin, const std::vector<int32_t>& inputs, int32_t output) {
+  Status read_operator(const tfl::Operator& fop, int32_t builtin, const std::vector<int32_t>& inputs,
+                       int32_t output) {
     Op op;
     op.inputs = inputs;
     op.outputs = {output};
@@ -456,12 +607,12 @@ class Reader {
     };
     switch (builtin) {
       case kDequantize:
-      case kDensify:
-        return fold_constant(inputs[0], output);
+      case kDensify: return fold_constant(inputs[0], output);
       case kConv2d: {
         const auto* o = fop.builtin_options_as_Conv2DOptions();
         DD_TRY(need_options(o));
-        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0) return invalid("needs input, filter and bias");
+        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0)
+          return invalid("needs input, filter and bias");
         op.type = OpType::kConv2d;
         op.inputs.resize(3, -1);
         op.stride_h = o->stride_h();
@@ -470,8 +621,10 @@ class Reader {
         op.dilation_w = o->dilation_w_factor();
         DD_TRY(set_activation(op, o->fused_activation_function()));
         const Tensor& filter = graph_.tensors[inputs[1]];
-        if (input.shape.size() != 4 || filter.shape.size() != 4) return invalid("input and filter must be 4-D");
-        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1], filter.shape[2]))
+        if (input.shape.size() != 4 || filter.shape.size() != 4)
+          return invalid("input and filter must be 4-D");
+        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1],
+                          filter.shape[2]))
           return invalid("stride, dilation or filter size out of range");
         apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
         break;
@@ -479,7 +632,8 @@ class Reader {
       case kDepthwiseConv2d: {
         const auto* o = fop.builtin_options_as_DepthwiseConv2DOptions();
         DD_TRY(need_options(o));
-        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0) return invalid("needs input, filter and bias");
+        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0)
+          return invalid("needs input, filter and bias");
         op.type = OpType::kDepthwiseConv2d;
         op.inputs.resize(3, -1);
         op.stride_h = o->stride_h();
@@ -488,10 +642,12 @@ class Reader {
         op.dilation_w = o->dilation_w_factor();
         DD_TRY(set_activation(op, o->fused_activation_function()));
         const Tensor& filter = graph_.tensors[inputs[1]];
-        if (input.shape.size() != 4 || filter.shape.size() != 4) return invalid("input and filter must be 4-D");
+        if (input.shape.size() != 4 || filter.shape.size() != 4)
+          return invalid("input and filter must be 4-D");
         if (o->depth_multiplier() != 0 && filter.shape[3] != input.shape[3] * o->depth_multiplier())
           return invalid("depth multiplier does not match the filter");
-        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1], filter.shape[2]))
+        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1],
+                          filter.shape[2]))
           return invalid("stride, dilation or filter size out of range");
         apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
         break;
@@ -513,7 +669,8 @@ class Reader {
       }
       case kAdd: {
         op.type = OpType::kAdd;
-        if (const auto* o = fop.builtin_options_as_AddOptions()) DD_TRY(set_activation(op, o->fused_activation_function()));
+        if (const auto* o = fop.builtin_options_as_AddOptions())
+          DD_TRY(set_activation(op, o->fused_activation_function()));
         break;
       }
       case kLogistic:
@@ -530,7 +687,8 @@ class Reader {
         op.inputs.resize(1);
         const auto* o = fop.builtin_options_as_ResizeBilinearOptions();
         if (o == nullptr || o->align_corners() || !o->half_pixel_centers())
-          return make_error(ErrorCode::kUnimplemented, "only half_pixel_centers=true, align_corners=false is supported");
+          return make_error(ErrorCode::kUnimplemented,
+                            "only half_pixel_centers=true, align_corners=false is supported");
         break;
       }
       case kPad: {
@@ -576,9 +734,10 @@ class Reader {
   Status check_activation_types() const {
     auto check = [&](int32_t t) -> Status {
       if (t >= 0 && !graph_.tensors[t].is_constant && file_tensors_[t].type != tfl::TensorType_FLOAT32)
-        return make_error(ErrorCode::kUnimplemented,
-                          fmt::format("tensor '{}' has type {}; only float32 activations are supported",
-                                      graph_.tensors[t].name, tfl::EnumNameTensorType(file_tensors_[t].type)));
+        return make_error(
+            ErrorCode::kUnimplemented,
+            fmt::format("tensor '{}' has type {}; only float32 activations are supported",
+                        graph_.tensors[t].name, tfl::EnumNameTensorType(file_tensors_[t].type)));
       return ok_status();
     };
     for (const Op& op : graph_.ops) {
@@ -618,6 +777,8 @@ float half_to_float(uint16_t half) {
   return out;
 }
 
-Result<Graph> read_tflite(std::span<const uint8_t> bytes) { return Reader(bytes).read(); }
+Result<Graph> read_tflite(std::span<const uint8_t> bytes) {
+  return Reader(bytes).read();
+}
 
 }  // namespace dd::nn::detail
