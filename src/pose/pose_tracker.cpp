@@ -68,7 +68,8 @@ Result<std::unique_ptr<PoseTracker>> PoseTracker::create(const PoseOptions& opti
   if (!detector) return detector.error();
   DD_TRY(check_shapes(**detector, *detector_path, {kDetectorInputSize * kDetectorInputSize * 3},
                       {kAnchorCount * kDetectorCoordCount, kAnchorCount}));
-  auto landmark = nn::Model::load(*landmark_path, model_options);
+  // The segmentation head (output 2) is never read: skipping it saves most of lite's time.
+  auto landmark = nn::Model::load(*landmark_path, model_options, {"Identity_2"});
   if (!landmark) return landmark.error();
   DD_TRY(check_shapes(**landmark, *landmark_path, {kLandmarkInputSize * kLandmarkInputSize * 3},
                       {kModelLandmarkCount * 5, 1, kLandmarkInputSize * kLandmarkInputSize,
