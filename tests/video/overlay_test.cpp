@@ -44,7 +44,9 @@ OverlayOptions skeleton_only() {
   return options;
 }
 
-bool is_black(const cv::Mat& rgb, int x, int y) { return rgb.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0); }
+bool is_black(const cv::Mat& rgb, int x, int y) {
+  return rgb.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0);
+}
 
 TEST(OverlayRendererTest, DrawsSkeleton_WhereLandmarksAre) {
   cv::Mat frame(480, 640, CV_8UC3, cv::Scalar::all(0));
@@ -115,7 +117,7 @@ TEST(OverlayRendererTest, DrawsTrail_BetweenSuccessiveWristPositions) {
   cv::Mat first(480, 640, CV_8UC3, cv::Scalar::all(0));
   ASSERT_TRUE(renderer.draw(first, pose).has_value());
   EXPECT_EQ(cv::countNonZero(first.reshape(1)), 0);  // one point is not a trail yet
-  pose.landmarks[pose::kRightWrist].x = 0.15f;  // moves left by 64 px
+  pose.landmarks[pose::kRightWrist].x = 0.15f;       // moves left by 64 px
   cv::Mat second(480, 640, CV_8UC3, cv::Scalar::all(0));
   ASSERT_TRUE(renderer.draw(second, pose).has_value());
   EXPECT_FALSE(is_black(second, 128, 288));  // between x = 96 and 160 on y = 288
@@ -131,7 +133,8 @@ TEST(OverlayRendererTest, ScalesLines_WithFrameHeight) {
     EXPECT_TRUE(renderer.draw(frame, standing_pose()).has_value());
     // Vertical extent of the shoulder line (y = 0.3) in the centre column, away from the
     // face (y = 0.2) and hips (y = 0.6).
-    const cv::Mat band = frame(cv::Range(rows / 4, rows * 35 / 100), cv::Range(frame.cols / 2, frame.cols / 2 + 1));
+    const cv::Mat band =
+        frame(cv::Range(rows / 4, rows * 35 / 100), cv::Range(frame.cols / 2, frame.cols / 2 + 1));
     return cv::countNonZero(band.reshape(1, band.rows).col(1));
   };
   const int small = stroke_height(480);
