@@ -33,6 +33,13 @@ const cv::Scalar kTrailColours[] = {{80, 170, 255}, {255, 120, 200}, {80, 170, 2
 const cv::Scalar kWhite(255, 255, 255);
 const cv::Scalar kJointOutline(20, 20, 20);
 
+// Points may lie a little outside the frame (cv::line clips them), but NaN or huge values
+// from a broken model must not reach the integer conversion.
+bool drawable(const pose::Landmark& lm, float min_visibility) {
+  return lm.visibility >= min_visibility && std::isfinite(lm.x) && std::isfinite(lm.y) &&
+         std::abs(lm.x) < 4.0f && std::abs(lm.y) < 4.0f;
+}
+
 cv::Point to_pixel(const pose::Landmark& lm, const cv::Size& size) {
   return {static_cast<int>(std::lround(lm.x * size.width)),
           static_cast<int>(std::lround(lm.y * size.height))};
@@ -61,7 +68,7 @@ Status OverlayRenderer::draw(cv::Mat& rgb, const pose::PoseFrame& pose, const Hu
 
 void OverlayRenderer::draw_pose(cv::Mat& rgb, const pose::PoseFrame& pose, double scale) const {
   const auto& lms = pose.landmarks;
-  auto visible = [&](int i) { return lms[i].visibility >= options_.min_visibility; };
+  auto visible = [&](int i) { return drawable(lms[i], options_.min_visibility); };
   if (options_.draw_skeleton) {
     const int thickness = scaled(3.0, scale, 1);
     for (const auto& [a, b] : kConnections) {
@@ -85,7 +92,7 @@ void OverlayRenderer::update_and_draw_trails(cv::Mat& rgb, const pose::PoseFrame
   for (size_t t = 0; t < kTrailLandmarks.size(); ++t) {
     auto& trail = trails_[t];
     const pose::Landmark& lm = pose.landmarks[kTrailLandmarks[t]];
-    if (!pose.detected || lm.visibility < options_.min_visibility) {
+    if (!pose.detected || !drawable(lm, options_.min_visibility)) {
       trail.clear();  // a gap would otherwise draw a jump across the frame
       continue;
     }

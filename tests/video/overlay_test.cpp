@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include <limits>
+
 namespace dd::video {
 namespace {
 
@@ -72,6 +74,20 @@ TEST(OverlayRendererTest, SkipsHiddenLandmarks_LowVisibility) {
   EXPECT_TRUE(is_black(frame, 480, 288));
   // The other arm is drawn.
   EXPECT_FALSE(is_black(frame, 176, 252));
+}
+
+TEST(OverlayRendererTest, SkipsBrokenCoordinates_NanAndHuge) {
+  cv::Mat frame(480, 640, CV_8UC3, cv::Scalar::all(0));
+  PoseFrame pose = standing_pose();
+  pose.landmarks[pose::kLeftWrist].x = std::numeric_limits<float>::quiet_NaN();
+  pose.landmarks[pose::kRightWrist].y = 1e30f;
+  OverlayOptions options;
+  options.draw_hud = false;
+  OverlayRenderer renderer(options);
+  ASSERT_TRUE(renderer.draw(frame, pose).has_value());
+  ASSERT_TRUE(renderer.draw(frame, pose).has_value());
+  EXPECT_TRUE(is_black(frame, 464, 252));   // left elbow-wrist segment left out
+  EXPECT_FALSE(is_black(frame, 320, 144));  // the rest is drawn
 }
 
 TEST(OverlayRendererTest, DrawsNothing_UndetectedWithoutHud) {
