@@ -30,6 +30,17 @@ struct VideoReader::State {
   int64_t next_index = 0;
   double last_timestamp_s = -1;
   int64_t corrupt_count = 0;
+
+  // Counts a skipped packet/frame; a badly damaged file has thousands, so only the first
+  // few are logged as warnings.
+  void note_corruption(const char* what, int rc) {
+    constexpr int64_t kLoggedCorruptions = 5;
+    ++corrupt_count;
+    if (corrupt_count <= kLoggedCorruptions) {
+      DD_LOG_WARN("video: skipping {} in {}: {}{}", what, info.path, detail::av_error_text(rc),
+                  corrupt_count == kLoggedCorruptions ? " (further ones not logged)" : "");
+    }
+  }
 };
 
 namespace {
@@ -133,8 +144,7 @@ Result<bool> VideoReader::read(VideoFrame& out) {
     }
     if (rc != AVERROR(EAGAIN)) {
       // A broken frame: the decoder stays usable, so skip it like a corrupt packet.
-      ++s.corrupt_count;
-      DD_LOG_WARN("video: skipping undecodable frame in {}: {}", s.info.path, detail::av_error_text(rc));
+      s.note_corruption("undecodable frame", rc);
       continue;
     }
     if (s.decoder_flushed) {
@@ -156,8 +166,7 @@ Result<bool> VideoReader::read(VideoFrame& out) {
     if (s.packet->stream_index == s.stream_index) {
       const int send_rc = avcodec_send_packet(s.decoder.get(), s.packet.get());
       if (send_rc < 0 && send_rc != AVERROR(EAGAIN)) {
-        ++s.corrupt_count;
-        DD_LOG_WARN("video: skipping corrupt packet in {}: {}", s.info.path, detail::av_error_text(send_rc));
+        s.note_corruption("corrupt packet", send_rc);
       }
     }
     av_packet_unref(s.packet.get());
