@@ -33,15 +33,17 @@ constexpr std::array<std::array<int, 3>, kJointAngleCount> kAngleJoints = {{
     {pose::kRightHip, pose::kRightKnee, pose::kRightAnkle},
 }};
 
+// The floor keeps rounding noise of a still body from reading as asymmetry.
 double pair_symmetry(double left, double right) {
-  return left + right > 0 ? 1 - std::abs(left - right) / (left + right) : 1;
+  return 1 - std::abs(left - right) / (left + right + 0.1 * kStillVelocity);
 }
 
 }  // namespace
 
 double activity_from_velocity(double velocity30) {
   if (!(velocity30 > 0)) return 0;
-  return 100 * (1 - std::exp(-velocity30 / kActivityScale));
+  const double x = velocity30 / kActivityScale;
+  return 100 * (1 - std::exp(-x * x));
 }
 
 BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
@@ -64,7 +66,7 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
     }
     count += body.size();
     for (size_t p = 0; p < kBodyPartCount; ++p) {
-      for (double v : joint_speed(track, kPartJoints[p])) part_sum[p] += v / kGridRate_hz;
+      for (double v : joint_speed(track, kPartJoints[p])) part_sum[p] += v * v / (kGridRate_hz * kGridRate_hz);
     }
     for (size_t k = 0; k < track.size(); ++k) {
       for (size_t a = 0; a < kJointAngleCount; ++a) {
@@ -97,16 +99,15 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
   if (count == 0) return metrics;
   const double n = static_cast<double>(count);
   metrics.mean_velocity30 = sum / n;
-  const double std_dev = std::sqrt(std::max(0.0, sum_sq / n - metrics.mean_velocity30 * metrics.mean_velocity30));
-  metrics.intensity = activity_from_velocity(metrics.mean_velocity30 + std_dev);
+  metrics.intensity = activity_from_velocity(std::sqrt(sum_sq / n));
   std::array<double, kBodyPartCount> part_velocity{};
   for (size_t p = 0; p < kBodyPartCount; ++p) {
-    part_velocity[p] = part_sum[p] / n;
+    part_velocity[p] = std::sqrt(part_sum[p] / n);
     metrics.part_activity[p] = activity_from_velocity(part_velocity[p]);
   }
   const double arms = part_velocity[2] + part_velocity[3];
   const double legs = part_velocity[4] + part_velocity[5];
-  if (arms + legs > 0) {
+  if (arms + legs > 0.1 * kStillVelocity) {
     metrics.symmetry = 100 * (arms * pair_symmetry(part_velocity[2], part_velocity[3]) +
                               legs * pair_symmetry(part_velocity[4], part_velocity[5])) / (arms + legs);
   }

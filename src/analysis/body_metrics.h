@@ -36,13 +36,14 @@ struct BodyMetrics {
   std::array<JointAngleStats, kJointAngleCount> joint_angles{};
 };
 
-// Saturating map of a velocity per 1/30 s to 0..100: 100 * (1 - exp(-v / 0.06)), so
-// kStillVelocity 0.01 -> 15, kActiveVelocity 0.03 -> 39, 0.06 -> 63, kVigorousVelocity 0.12 -> 86.
+// Saturating map of a velocity per 1/30 s (a root mean square over time for clip values) to
+// 0..100, quadratic like kinetic energy at first: 100 * (1 - exp(-(v / 0.06)^2)), so
+// kStillVelocity 0.01 -> 3, kActiveVelocity 0.03 -> 22, 0.06 -> 63, kVigorousVelocity 0.12 -> 98.
 double activity_from_velocity(double velocity30);
 
-// Intensity = activity_from_velocity(mean + standard deviation of the 0.3 s-smoothed body
-// velocity), so both how fast and how varied the motion is raise it. Part activity = the map of
-// the part's mean visibility-weighted joint velocity (head: nose and ears; torso: shoulders and
+// Intensity = activity_from_velocity(RMS of the 0.3 s-smoothed body velocity); RMS^2 =
+// mean^2 + variance, so both how fast and how varied the motion is raise it. Part activity =
+// the map of the RMS of the part's visibility-weighted joint velocity (head: nose and ears; torso: shoulders and
 // hips; arms: elbow and wrist; legs: knee and ankle). Symmetry = 100 * (1 - |L - R| / (L + R))
 // of arm and leg activity, weighted by how much each pair moves. Joint angles are 2D angles in
 // the image plane at samples where all three points have visibility >= 0.5.

@@ -7,12 +7,14 @@
 namespace dd::analysis {
 namespace {
 
-constexpr double kFlightLift_scales = 0.1;
+constexpr double kFlightLift_scales = 0.35;
 constexpr double kMinGaitAlternation = 0.35;
-constexpr double kCrouchHeight_scales = 1.1;
-constexpr double kBentCrouchHeight_scales = 1.4;
-constexpr double kBentKnee_deg = 130;
+constexpr double kCrouchHeightShare = 0.75;
+constexpr double kBentCrouchHeightShare = 0.9;
+constexpr double kBentKnee_deg = 120;
 constexpr double kMinLegVisibility = 0.3;
+constexpr std::array<int, 8> kLimbJoints = {pose::kLeftElbow, pose::kRightElbow, pose::kLeftWrist, pose::kRightWrist,
+                                            pose::kLeftKnee,  pose::kRightKnee,  pose::kLeftAnkle, pose::kRightAnkle};
 
 size_t samples(double seconds) { return static_cast<size_t>(std::lround(seconds * kGridRate_hz)); }
 
@@ -138,8 +140,8 @@ TrackLabels classify_track(const Track& track) {
     const Vec2 la = p[pose::kLeftAnkle], ra = p[pose::kRightAnkle];
     lower_ankle_y[k] = std::max(la.y, ra.y);
     leg_height[k] = (la.y + ra.y) / 2 - hip.y;
-    knee_deg[k] = (joint_angle_deg(p[pose::kLeftHip], p[pose::kLeftKnee], la) +
-                   joint_angle_deg(p[pose::kRightHip], p[pose::kRightKnee], ra)) / 2;
+    knee_deg[k] = std::min(joint_angle_deg(p[pose::kLeftHip], p[pose::kLeftKnee], la),
+                           joint_angle_deg(p[pose::kRightHip], p[pose::kRightKnee], ra));
     const double sl = std::hypot(v[pose::kLeftAnkle].x, v[pose::kLeftAnkle].y);
     const double sr = std::hypot(v[pose::kRightAnkle].x, v[pose::kRightAnkle].y);
     ankle_diff[k] = std::abs(sl - sr);
@@ -157,13 +159,26 @@ TrackLabels classify_track(const Track& track) {
   const std::vector<double> takeoff = sliding_max(hip_vy_abs, samples(0.3));
   const std::vector<double> height_avg = moving_average(leg_height, samples(0.3));
   const std::vector<double> knee_avg = moving_average(knee_deg, samples(0.3));
+  // The person's own upright leg height: torso proportions differ between people and views.
+  std::vector<double> upright;
+  for (size_t k = 0; k < n; ++k) {
+    if (legs_visible[k]) upright.push_back(height_avg[k]);
+  }
+  double upright_height = 0;
+  if (!upright.empty()) {
+    const auto at = upright.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(upright.size() - 1));
+    std::nth_element(upright.begin(), at, upright.end());
+    upright_height = *at;
+  }
+  const std::vector<double> limb = moving_average(joint_speed(track, kLimbJoints), samples(0.3));
+  const std::vector<double> limb_active = sliding_max(limb, samples(0.75));
 
   std::vector<bool> flight(n);
   for (size_t k = 0; k < n; ++k) {
     flight[k] = legs_visible[k] && ground_y[k] - lower_ankle_y[k] >= kFlightLift_scales &&
                 hip_base_y[k] - hip_y[k] >= kFlightLift_scales && takeoff[k] >= kTakeoffVelocity * kGridRate_hz;
   }
-  const size_t widen = samples(0.2);
+  const size_t widen = samples(0.15);
   std::vector<MovementType> raw(n);
   for (size_t k = 0; k < n; ++k) {
     bool jumping = false;
@@ -171,15 +186,16 @@ TrackLabels classify_track(const Track& track) {
     const double travel_speed = std::abs(travel[k]);
     const bool gait = sum_avg[k] > 0 && diff_avg[k] / sum_avg[k] >= kMinGaitAlternation &&
                       sum_avg[k] / 2 >= 0.5 * travel_speed;
-    const bool crouching = legs_visible[k] && (height_avg[k] < kCrouchHeight_scales ||
-                                               (knee_avg[k] < kBentKnee_deg && height_avg[k] < kBentCrouchHeight_scales));
+    const bool crouching =
+        legs_visible[k] && (height_avg[k] < kCrouchHeightShare * upright_height ||
+                            (knee_avg[k] < kBentKnee_deg && height_avg[k] < kBentCrouchHeightShare * upright_height));
     if (jumping) {
       raw[k] = MovementType::kJumping;
     } else if (travel_speed >= kActiveVelocity * kGridRate_hz && gait) {
       raw[k] = MovementType::kWalking;
     } else if (crouching) {
       raw[k] = MovementType::kCrouching;
-    } else if (labels.velocity30[k] >= kActiveVelocity) {
+    } else if (limb_active[k] / kGridRate_hz >= kActiveVelocity) {
       raw[k] = MovementType::kDancing;
     } else {
       raw[k] = MovementType::kStanding;

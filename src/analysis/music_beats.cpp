@@ -20,6 +20,7 @@ constexpr double kPriorBpm = 120;
 constexpr double kPriorOctaves = 1.4;
 constexpr double kTightness = 100;
 constexpr double kMinAudio_s = 2;
+constexpr double kMinBeatCorrelation = 0.2;
 
 double hz_to_mel(double hz) { return 2595 * std::log10(1 + hz / 700); }
 double mel_to_hz(double mel) { return 700 * (std::pow(10, mel / 2595) - 1); }
@@ -89,7 +90,8 @@ double estimate_period(const std::vector<double>& env, double frame_rate_hz) {
       best = lag;
     }
   }
-  if (best == 0) return 0;
+  // A weak best peak means no steady beat (speech, ambience, silence): no tempo at all.
+  if (best == 0 || acf[best] < kMinBeatCorrelation * acf[0]) return 0;
   // Refine to a fraction of a frame: the lag whose first multiples together correlate most.
   double period = static_cast<double>(best);
   double comb_best = -1e300;

@@ -43,7 +43,8 @@ Result<OnsetEnvelope> onset_envelope(AudioView audio);
 
 // Tempo: autocorrelation of the onset envelope weighted by a log-normal prior centred at
 // 120 BPM (1.4 octaves wide), searched over 40..240 BPM and refined on a comb of the first
-// four multiples of the lag. Beats: Ellis's dynamic programming (transition cost
+// four multiples of the lag; no tempo when the envelope's autocorrelation at that lag is under
+// 0.2 (no steady beat: speech, ambience, silence). Beats: Ellis's dynamic programming (transition cost
 // 100 * ln(interval / period)^2), weak beats at the ends trimmed. Fails like onset_envelope.
 Result<MusicBeats> track_beats(AudioView audio);
 
