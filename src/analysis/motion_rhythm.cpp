@@ -109,7 +109,9 @@ MotionRhythm analyze_motion_rhythm(const Kinematics& kinematics) {
     samples += track.size();
     moving_s += static_cast<double>(track.size()) / kGridRate_hz;
   }
-  if (samples == 0) return rhythm;
+  const double mean_velocity30 = samples > 0 ? speed_sum / static_cast<double>(samples) / kGridRate_hz : 0;
+  // A still body's autocorrelation is that of jitter: no tempo to report.
+  if (mean_velocity30 < kStillVelocity) return rhythm;
 
   const auto min_lag = static_cast<size_t>(std::floor(60 / kMaxBpm * kGridRate_hz));
   const auto max_lag = static_cast<size_t>(std::ceil(60 / kMinBpm * kGridRate_hz)) + 1;
@@ -138,9 +140,7 @@ MotionRhythm analyze_motion_rhythm(const Kinematics& kinematics) {
   if (bpm < kMinBpm || bpm > kMaxBpm) return rhythm;
   rhythm.bpm = bpm;
   rhythm.consistency = 100 * std::clamp(b, 0.0, 1.0);
-  const double mean_velocity30 = speed_sum / static_cast<double>(samples) / kGridRate_hz;
-  rhythm.has_rhythm = rhythm.consistency >= kMinConsistency && moving_s >= 3 * period_s &&
-                      mean_velocity30 >= kStillVelocity;
+  rhythm.has_rhythm = rhythm.consistency >= kMinConsistency && moving_s >= 3 * period_s;
   return rhythm;
 }
 

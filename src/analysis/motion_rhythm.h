@@ -23,8 +23,9 @@ struct MotionRhythm {
 // 60 f BPM. Consistency = 100 * that autocorrelation value (a perfectly periodic motion scores
 // near 100; it is clamped at 0). Accents: local minima of body speed with a prominence of at
 // least max(kStillVelocity, 25% of the 90th-percentile speed) on both sides within 0.4 s, at
-// least 0.15 s apart (the "kinematic beats" of AIST++, Li et al. 2021). has_rhythm: a tempo
-// with consistency >= 30 over at least three cycles of movement.
+// least 0.15 s apart (the "kinematic beats" of AIST++, Li et al. 2021). No tempo when the
+// mean body velocity per 1/30 s is under kStillVelocity. has_rhythm: a tempo with
+// consistency >= 30 over at least three cycles of movement.
 MotionRhythm analyze_motion_rhythm(const Kinematics& kinematics);
 
 }  // namespace dd::analysis

@@ -53,6 +53,8 @@ TEST(AnalysisTest, StillPose_IsStandingWithNoIntensity) {
   EXPECT_NEAR(result.body.intensity, 0, 0.5);
   EXPECT_NEAR(result.body.mean_velocity30, 0, 1e-6);
   EXPECT_FALSE(result.rhythm.has_rhythm);
+  EXPECT_FALSE(result.rhythm.bpm.has_value());
+  EXPECT_TRUE(result.rhythm.accent_times_s.empty());
   EXPECT_FALSE(result.smoothness.has_value());
   EXPECT_NEAR(result.body.symmetry, 100, 1e-6);
   ASSERT_EQ(result.segments.size(), 1u);
