@@ -11,6 +11,7 @@ namespace dd::analysis {
 namespace {
 
 constexpr double kTimelineStep_s = 0.1;
+constexpr double kMaxSegmentJoinGap_s = 0.3;
 constexpr float kKeypointVisibility = 0.5f;
 
 void add_pose_statistics(const pose::PoseSequence& sequence, AnalysisResult& result) {
@@ -70,7 +71,15 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
     labels.push_back(classify_track(track));
     for (MovementType type : labels.back().type) ++result.movement_distribution[static_cast<size_t>(type)];
     total += track.size();
-    for (const MovementSegment& segment : track_segments(track, labels.back())) result.segments.push_back(segment);
+    for (const MovementSegment& segment : track_segments(track, labels.back())) {
+      // A brief dropout (or a track switch) inside one activity does not start a new segment.
+      if (!result.segments.empty() && result.segments.back().type == segment.type &&
+          segment.start_s - result.segments.back().end_s <= kMaxSegmentJoinGap_s) {
+        result.segments.back().end_s = segment.end_s;
+      } else {
+        result.segments.push_back(segment);
+      }
+    }
   }
   for (double& share : result.movement_distribution) share /= static_cast<double>(total);
   result.movement_type = static_cast<MovementType>(

@@ -41,7 +41,7 @@ struct AnalysisResult {
 
   MovementType movement_type = MovementType::kStanding;  // the type with the largest share of time
   std::array<double, kMovementTypeCount> movement_distribution{};  // shares of analysed time, sum 1
-  std::vector<MovementSegment> segments;
+  std::vector<MovementSegment> segments;  // equal neighbours across gaps <= 0.3 s are joined
   std::vector<std::optional<MovementType>> frame_types;  // per input frame; nullopt without pose
   BodyMetrics body;
   std::optional<double> smoothness;  // 0..100; nullopt when nothing moved

@@ -66,7 +66,7 @@ std::vector<double> velocity_autocorrelation(const Kinematics& kinematics, size_
 }
 
 std::vector<double> find_accents(const Track& track) {
-  const std::vector<double> speed = moving_average(joint_speed(track, kKeyJoints), 3);
+  const std::vector<double> speed = moving_average(joint_speed(track, kLimbJoints), 3);
   const size_t n = speed.size();
   std::vector<double> sorted = speed;
   std::sort(sorted.begin(), sorted.end());

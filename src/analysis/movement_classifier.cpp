@@ -13,8 +13,7 @@ constexpr double kCrouchHeightShare = 0.75;
 constexpr double kBentCrouchHeightShare = 0.9;
 constexpr double kBentKnee_deg = 120;
 constexpr double kMinLegVisibility = 0.3;
-constexpr std::array<int, 8> kLimbJoints = {pose::kLeftElbow, pose::kRightElbow, pose::kLeftWrist, pose::kRightWrist,
-                                            pose::kLeftKnee,  pose::kRightKnee,  pose::kLeftAnkle, pose::kRightAnkle};
+
 
 size_t samples(double seconds) { return static_cast<size_t>(std::lround(seconds * kGridRate_hz)); }
 
