@@ -1,5 +1,6 @@
 #include "report/results_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -141,8 +142,8 @@ json build_results_json(const VideoSummary& video, const ProcessingStats& proces
                         const analysis::AnalysisResult& analysis) {
   const bool has_pose = analysis.has_pose;
   const double detection_rate =
-      has_pose && processing.total_frames > 0
-          ? static_cast<double>(processing.frames_with_pose) / static_cast<double>(processing.total_frames)
+      processing.total_frames > 0
+          ? std::clamp(static_cast<double>(processing.frames_with_pose) / static_cast<double>(processing.total_frames), 0.0, 1.0)
           : 0.0;
   json document;
   document["video_info"] = {

@@ -34,9 +34,10 @@ struct ProcessingStats {
 };
 
 // The results document. Every number is finite or a deliberate null (an unknown such as a
-// tempo that was not found). With no pose anywhere (analysis.has_pose false) the blocks
-// pose_analysis, movement_analysis, rhythm_analysis, timeline and summary are empty objects,
-// smoothness_score is null and processing.detection_rate is 0.
+// tempo that was not found). Without usable pose (analysis.has_pose false: no pose at all, or
+// too little to analyse) the blocks pose_analysis, movement_analysis, rhythm_analysis,
+// timeline and summary are empty objects and smoothness_score is null; detection_rate is
+// frames_with_pose / total_frames (0 with no pose at all).
 nlohmann::json build_results_json(const VideoSummary& video, const ProcessingStats& processing,
                                   const analysis::AnalysisResult& analysis);
 

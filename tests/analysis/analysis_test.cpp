@@ -177,6 +177,16 @@ TEST(AnalysisTest, NoPoseAnywhere_IsNotAnError) {
   EXPECT_TRUE(result.timeline.empty());
 }
 
+TEST(AnalysisTest, TooLittlePose_HasNoAnalysis) {
+  // Two frames, the second with the same timestamp (ignored): nothing to differentiate.
+  auto sequence = render(testing::arm_swing(2), 2.0 / 30, 30);
+  sequence.frames[1].timestamp_s = sequence.frames[0].timestamp_s;
+  const auto result = analyze_ok(sequence);
+  EXPECT_FALSE(result.has_pose);
+  EXPECT_EQ(result.frames_with_pose, 2);
+  EXPECT_EQ(result.frame_types.size(), 2u);
+}
+
 TEST(AnalysisTest, RejectsFrameWithoutSize) {
   pose::PoseSequence sequence;
   sequence.width = 0;
