@@ -53,10 +53,12 @@ std::optional<std::pair<size_t, size_t>> locate(const Kinematics& kinematics, do
 Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioView* audio) {
   if (sequence.width <= 0 || sequence.height <= 0) {
     return make_error(ErrorCode::kInvalidArgument, "analysis: frame size must be positive, got " +
-                                                       std::to_string(sequence.width) + "x" + std::to_string(sequence.height));
+                                                       std::to_string(sequence.width) + "x" +
+                                                       std::to_string(sequence.height));
   }
   if (audio != nullptr && !audio->samples.empty() && audio->sample_rate < 4000) {
-    return make_error(ErrorCode::kInvalidArgument, "analysis: audio sample rate too low: " + std::to_string(audio->sample_rate));
+    return make_error(ErrorCode::kInvalidArgument,
+                      "analysis: audio sample rate too low: " + std::to_string(audio->sample_rate));
   }
   AnalysisResult result;
   add_pose_statistics(sequence, result);
@@ -120,7 +122,8 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
     result.music.bpm = beats->bpm;
     result.music.beat_times_s = beats->beat_times_s;
     if (beats->bpm) {
-      result.music.alignment = align_to_beats(result.rhythm.accent_times_s, beats->beat_times_s, 60 / *beats->bpm);
+      result.music.alignment =
+          align_to_beats(result.rhythm.accent_times_s, beats->beat_times_s, 60 / *beats->bpm);
       if (result.rhythm.bpm) {
         double ratio = 0;
         result.music.tempo_match = tempo_matches(*result.rhythm.bpm, *beats->bpm, &ratio);

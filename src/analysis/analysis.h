@@ -34,14 +34,14 @@ struct TimelinePoint {
 };
 
 struct AnalysisResult {
-  bool has_pose = false;          // false: no usable pose anywhere; only the counts are set
+  bool has_pose = false;  // false: no usable pose anywhere; only the counts are set
   int64_t frames_with_pose = 0;
   double average_confidence = 0;  // mean landmark visibility over frames with pose, 0..1
   int keypoints_detected = 0;     // mean number of landmarks with visibility >= 0.5 per such frame
 
-  MovementType movement_type = MovementType::kStanding;  // the type with the largest share of time
+  MovementType movement_type = MovementType::kStanding;            // the type with the largest share of time
   std::array<double, kMovementTypeCount> movement_distribution{};  // shares of analysed time, sum 1
-  std::vector<MovementSegment> segments;  // equal neighbours across gaps <= 0.3 s are joined
+  std::vector<MovementSegment> segments;                 // equal neighbours across gaps <= 0.3 s are joined
   std::vector<std::optional<MovementType>> frame_types;  // per input frame; nullopt without pose
   BodyMetrics body;
   std::optional<double> smoothness;  // 0..100; nullopt when nothing moved

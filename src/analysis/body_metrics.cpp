@@ -66,18 +66,20 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
     }
     count += body.size();
     for (size_t p = 0; p < kBodyPartCount; ++p) {
-      for (double v : joint_speed(track, kPartJoints[p])) part_sum[p] += v * v / (kGridRate_hz * kGridRate_hz);
+      for (double v : joint_speed(track, kPartJoints[p]))
+        part_sum[p] += v * v / (kGridRate_hz * kGridRate_hz);
     }
     for (size_t k = 0; k < track.size(); ++k) {
       for (size_t a = 0; a < kJointAngleCount; ++a) {
         const auto& [i, j, l] = kAngleJoints[a];
         const auto& vis = track.visibility[k];
-        if (std::min({vis[static_cast<size_t>(i)], vis[static_cast<size_t>(j)], vis[static_cast<size_t>(l)]}) <
-            kMinAngleVisibility) {
+        if (std::min({vis[static_cast<size_t>(i)], vis[static_cast<size_t>(j)],
+                      vis[static_cast<size_t>(l)]}) < kMinAngleVisibility) {
           continue;
         }
         const auto& p = track.position[k];
-        const double deg = joint_angle_deg(p[static_cast<size_t>(i)], p[static_cast<size_t>(j)], p[static_cast<size_t>(l)]);
+        const double deg =
+            joint_angle_deg(p[static_cast<size_t>(i)], p[static_cast<size_t>(j)], p[static_cast<size_t>(l)]);
         auto& stats = metrics.joint_angles[a];
         stats.min_deg = std::min(stats.min_deg, deg);
         stats.max_deg = std::max(stats.max_deg, deg);
@@ -108,8 +110,10 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
   const double arms = part_velocity[2] + part_velocity[3];
   const double legs = part_velocity[4] + part_velocity[5];
   if (arms + legs > 0.1 * kStillVelocity) {
-    metrics.symmetry = 100 * (arms * pair_symmetry(part_velocity[2], part_velocity[3]) +
-                              legs * pair_symmetry(part_velocity[4], part_velocity[5])) / (arms + legs);
+    metrics.symmetry = 100 *
+                       (arms * pair_symmetry(part_velocity[2], part_velocity[3]) +
+                        legs * pair_symmetry(part_velocity[4], part_velocity[5])) /
+                       (arms + legs);
   }
   return metrics;
 }

@@ -32,7 +32,7 @@ struct BodyMetrics {
   double intensity = 0;        // 0..100
   double mean_velocity30 = 0;  // mean body velocity per 1/30 s (body scales per second / 30)
   std::array<double, kBodyPartCount> part_activity{};  // 0..100, order of kBodyPartNames
-  double symmetry = 100;       // 0..100, 100 = left and right limbs equally active
+  double symmetry = 100;                               // 0..100, 100 = left and right limbs equally active
   std::array<JointAngleStats, kJointAngleCount> joint_angles{};
 };
 
@@ -43,11 +43,10 @@ double activity_from_velocity(double velocity30);
 
 // Intensity = activity_from_velocity(RMS of the 0.3 s-smoothed body velocity); RMS^2 =
 // mean^2 + variance, so both how fast and how varied the motion is raise it. Part activity =
-// the map of the RMS of the part's visibility-weighted joint velocity (head: nose and ears; torso: shoulders and
-// hips; arms: elbow and wrist; legs: knee and ankle). Symmetry = 100 * (1 - |L - R| / (L + R))
-// of arm and leg activity, weighted by how much each pair moves. Joint angles are 2D angles in
-// the image plane at samples where all three points have visibility >= 0.5.
-// All zero (symmetry 100) with no tracks.
+// the map of the RMS of the part's visibility-weighted joint velocity (head: nose and ears; torso: shoulders
+// and hips; arms: elbow and wrist; legs: knee and ankle). Symmetry = 100 * (1 - |L - R| / (L + R)) of arm and
+// leg activity, weighted by how much each pair moves. Joint angles are 2D angles in the image plane at
+// samples where all three points have visibility >= 0.5. All zero (symmetry 100) with no tracks.
 BodyMetrics compute_body_metrics(const Kinematics& kinematics);
 
 }  // namespace dd::analysis

@@ -18,8 +18,8 @@ struct PixelFrame {
 };
 
 constexpr double kMinTorsoVisibility = 0.2;
-constexpr double kScaleWindow_s = 1.5;       // half-width of the torso smoothing window
-constexpr double kMaxHipJump_scales = 1.5;   // larger jumps between frames: another person
+constexpr double kScaleWindow_s = 1.5;         // half-width of the torso smoothing window
+constexpr double kMaxHipJump_scales = 1.5;     // larger jumps between frames: another person
 constexpr double kMinVisibilityWeight = 0.05;  // occluded points still count a little
 
 bool frame_is_finite(const PoseFrame& frame) {
@@ -29,11 +29,14 @@ bool frame_is_finite(const PoseFrame& frame) {
   return std::isfinite(frame.timestamp_s);
 }
 
-double distance(Vec2 a, Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(Vec2 a, Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
-  const size_t k = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
+  const size_t k =
+      std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
   return values[k];
 }
@@ -52,8 +55,9 @@ std::vector<PixelFrame> to_pixel_frames(const pose::PoseSequence& sequence) {
       pf.px[static_cast<size_t>(i)] = {lm.x * width, lm.y * height};
       pf.visibility[static_cast<size_t>(i)] = std::clamp(static_cast<double>(lm.visibility), 0.0, 1.0);
     }
-    const double torso_vis = std::min({pf.visibility[pose::kLeftShoulder], pf.visibility[pose::kRightShoulder],
-                                       pf.visibility[pose::kLeftHip], pf.visibility[pose::kRightHip]});
+    const double torso_vis =
+        std::min({pf.visibility[pose::kLeftShoulder], pf.visibility[pose::kRightShoulder],
+                  pf.visibility[pose::kLeftHip], pf.visibility[pose::kRightHip]});
     if (torso_vis >= kMinTorsoVisibility) {
       pf.torso_px = distance(midpoint(pf.px, pose::kLeftShoulder, pose::kRightShoulder),
                              midpoint(pf.px, pose::kLeftHip, pose::kRightHip));

@@ -57,8 +57,9 @@ inline constexpr std::array<int, 13> kKeyJoints = {
     pose::kRightKnee, pose::kLeftAnkle,    pose::kRightAnkle};
 
 // The limbs' moving joints: elbows, wrists, knees, ankles (what dancing moves most).
-inline constexpr std::array<int, 8> kLimbJoints = {pose::kLeftElbow, pose::kRightElbow, pose::kLeftWrist, pose::kRightWrist,
-                                                   pose::kLeftKnee,  pose::kRightKnee,  pose::kLeftAnkle, pose::kRightAnkle};
+inline constexpr std::array<int, 8> kLimbJoints = {pose::kLeftElbow,  pose::kRightElbow, pose::kLeftWrist,
+                                                   pose::kRightWrist, pose::kLeftKnee,   pose::kRightKnee,
+                                                   pose::kLeftAnkle,  pose::kRightAnkle};
 
 // Visibility-weighted mean speed (body scales per second) of `joints` at each sample of `track`.
 std::vector<double> joint_speed(const Track& track, std::span<const int> joints);

@@ -11,9 +11,9 @@ namespace dd::analysis {
 
 struct MotionRhythm {
   bool has_rhythm = false;
-  std::optional<double> bpm;          // movement cycles per minute, 40..240
-  double consistency = 0;             // 0..100
-  std::vector<double> accent_times_s; // ascending
+  std::optional<double> bpm;           // movement cycles per minute, 40..240
+  double consistency = 0;              // 0..100
+  std::vector<double> accent_times_s;  // ascending
 };
 
 // Tempo: normalised autocorrelation of the key joints' velocity vectors (mean removed per

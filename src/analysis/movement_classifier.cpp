@@ -14,15 +14,17 @@ constexpr double kBentCrouchHeightShare = 0.9;
 constexpr double kBentKnee_deg = 120;
 constexpr double kMinLegVisibility = 0.3;
 
-
-size_t samples(double seconds) { return static_cast<size_t>(std::lround(seconds * kGridRate_hz)); }
+size_t samples(double seconds) {
+  return static_cast<size_t>(std::lround(seconds * kGridRate_hz));
+}
 
 std::vector<double> sliding_max(const std::vector<double>& v, size_t half) {
   std::vector<double> out(v.size());
   for (size_t i = 0; i < v.size(); ++i) {
     const size_t lo = i >= half ? i - half : 0;
     const size_t hi = std::min(v.size(), i + half + 1);
-    out[i] = *std::max_element(v.begin() + static_cast<std::ptrdiff_t>(lo), v.begin() + static_cast<std::ptrdiff_t>(hi));
+    out[i] = *std::max_element(v.begin() + static_cast<std::ptrdiff_t>(lo),
+                               v.begin() + static_cast<std::ptrdiff_t>(hi));
   }
   return out;
 }
@@ -93,8 +95,9 @@ void merge_short_runs(std::vector<MovementType>& labels, size_t min_length) {
     }
     runs = std::move(joined);
   }
-  for (const Run& run : runs) std::fill(labels.begin() + static_cast<std::ptrdiff_t>(run.begin),
-                                        labels.begin() + static_cast<std::ptrdiff_t>(run.end), run.type);
+  for (const Run& run : runs)
+    std::fill(labels.begin() + static_cast<std::ptrdiff_t>(run.begin),
+              labels.begin() + static_cast<std::ptrdiff_t>(run.end), run.type);
 }
 
 }  // namespace
@@ -146,7 +149,8 @@ TrackLabels classify_track(const Track& track) {
     ankle_diff[k] = std::abs(sl - sr);
     ankle_sum[k] = sl + sr;
     double leg_vis = 1;
-    for (int j = pose::kLeftHip; j <= pose::kRightAnkle; ++j) leg_vis = std::min(leg_vis, track.visibility[k][static_cast<size_t>(j)]);
+    for (int j = pose::kLeftHip; j <= pose::kRightAnkle; ++j)
+      leg_vis = std::min(leg_vis, track.visibility[k][static_cast<size_t>(j)]);
     legs_visible[k] = leg_vis >= kMinLegVisibility;
   }
 
@@ -165,7 +169,8 @@ TrackLabels classify_track(const Track& track) {
   }
   double upright_height = 0;
   if (!upright.empty()) {
-    const auto at = upright.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(upright.size() - 1));
+    const auto at =
+        upright.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(upright.size() - 1));
     std::nth_element(upright.begin(), at, upright.end());
     upright_height = *at;
   }
@@ -175,19 +180,22 @@ TrackLabels classify_track(const Track& track) {
   std::vector<bool> flight(n);
   for (size_t k = 0; k < n; ++k) {
     flight[k] = legs_visible[k] && ground_y[k] - lower_ankle_y[k] >= kFlightLift_scales &&
-                hip_base_y[k] - hip_y[k] >= kFlightLift_scales && takeoff[k] >= kTakeoffVelocity * kGridRate_hz;
+                hip_base_y[k] - hip_y[k] >= kFlightLift_scales &&
+                takeoff[k] >= kTakeoffVelocity * kGridRate_hz;
   }
   const size_t widen = samples(0.15);
   std::vector<MovementType> raw(n);
   for (size_t k = 0; k < n; ++k) {
     bool jumping = false;
-    for (size_t j = k >= widen ? k - widen : 0; j < std::min(n, k + widen + 1) && !jumping; ++j) jumping = flight[j];
+    for (size_t j = k >= widen ? k - widen : 0; j < std::min(n, k + widen + 1) && !jumping; ++j)
+      jumping = flight[j];
     const double travel_speed = std::abs(travel[k]);
     const bool gait = sum_avg[k] > 0 && diff_avg[k] / sum_avg[k] >= kMinGaitAlternation &&
                       sum_avg[k] / 2 >= 0.5 * travel_speed;
     const bool crouching =
-        legs_visible[k] && (height_avg[k] < kCrouchHeightShare * upright_height ||
-                            (knee_avg[k] < kBentKnee_deg && height_avg[k] < kBentCrouchHeightShare * upright_height));
+        legs_visible[k] &&
+        (height_avg[k] < kCrouchHeightShare * upright_height ||
+         (knee_avg[k] < kBentKnee_deg && height_avg[k] < kBentCrouchHeightShare * upright_height));
     if (jumping) {
       raw[k] = MovementType::kJumping;
     } else if (travel_speed >= kActiveVelocity * kGridRate_hz && gait) {

@@ -35,8 +35,8 @@ struct MovementSegment {
 };
 
 struct TrackLabels {
-  std::vector<MovementType> type;   // one per track sample
-  std::vector<double> velocity30;   // body velocity per 1/30 s, smoothed over 0.3 s
+  std::vector<MovementType> type;  // one per track sample
+  std::vector<double> velocity30;  // body velocity per 1/30 s, smoothed over 0.3 s
 };
 
 // Labels every sample of `track`. Jumping: both ankles and the hips at least 0.35 body scales

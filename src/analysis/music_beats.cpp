@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <string>
 #include <cmath>
 #include <numbers>
 #include <numeric>
+#include <string>
 
 #include "analysis/real_fft.h"
 
@@ -22,8 +22,12 @@ constexpr double kTightness = 100;
 constexpr double kMinAudio_s = 2;
 constexpr double kMinBeatCorrelation = 0.2;
 
-double hz_to_mel(double hz) { return 2595 * std::log10(1 + hz / 700); }
-double mel_to_hz(double mel) { return 700 * (std::pow(10, mel / 2595) - 1); }
+double hz_to_mel(double hz) {
+  return 2595 * std::log10(1 + hz / 700);
+}
+double mel_to_hz(double mel) {
+  return 700 * (std::pow(10, mel / 2595) - 1);
+}
 
 // Triangular mel filters over the FFT bins: weights[band] = (first bin, weights...).
 struct MelBank {
@@ -36,7 +40,8 @@ MelBank make_mel_bank(size_t fft_size, int sample_rate) {
   const double top_hz = std::min(8000.0, sample_rate / 2.0);
   const double lo = hz_to_mel(30), hi = hz_to_mel(top_hz);
   std::vector<double> edges(kMelBands + 2);
-  for (size_t i = 0; i < edges.size(); ++i) edges[i] = mel_to_hz(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(kMelBands + 1));
+  for (size_t i = 0; i < edges.size(); ++i)
+    edges[i] = mel_to_hz(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(kMelBands + 1));
   const double bin_hz = static_cast<double>(sample_rate) / static_cast<double>(fft_size);
   for (size_t b = 0; b < kMelBands; ++b) {
     const double left = edges[b], centre = edges[b + 1], right = edges[b + 2];
@@ -44,7 +49,8 @@ MelBank make_mel_bank(size_t fft_size, int sample_rate) {
     std::vector<float> w;
     for (size_t k = first; static_cast<double>(k) * bin_hz < right && k <= fft_size / 2; ++k) {
       const double f = static_cast<double>(k) * bin_hz;
-      w.push_back(static_cast<float>(f < centre ? (f - left) / (centre - left) : (right - f) / (right - centre)));
+      w.push_back(
+          static_cast<float>(f < centre ? (f - left) / (centre - left) : (right - f) / (right - centre)));
     }
     if (w.empty()) {  // a band narrower than a bin at low sample rates: take the nearest bin
       w.push_back(1.0f);
@@ -143,14 +149,17 @@ std::vector<size_t> dynamic_programming_beats(const std::vector<double>& env, do
   // The last beat: the last local maximum of the cumulative score above half their median.
   std::vector<double> maxima;
   for (size_t i = 1; i + 1 < n; ++i) {
-    if (cumulative[i] > cumulative[i - 1] && cumulative[i] >= cumulative[i + 1]) maxima.push_back(cumulative[i]);
+    if (cumulative[i] > cumulative[i - 1] && cumulative[i] >= cumulative[i + 1])
+      maxima.push_back(cumulative[i]);
   }
   if (maxima.empty()) return {};
-  std::nth_element(maxima.begin(), maxima.begin() + static_cast<std::ptrdiff_t>(maxima.size() / 2), maxima.end());
+  std::nth_element(maxima.begin(), maxima.begin() + static_cast<std::ptrdiff_t>(maxima.size() / 2),
+                   maxima.end());
   const double threshold = 0.5 * maxima[maxima.size() / 2];
   long last = -1;
   for (size_t i = n - 2; i >= 1; --i) {
-    if (cumulative[i] > cumulative[i - 1] && cumulative[i] >= cumulative[i + 1] && cumulative[i] >= threshold) {
+    if (cumulative[i] > cumulative[i - 1] && cumulative[i] >= cumulative[i + 1] &&
+        cumulative[i] >= threshold) {
       last = static_cast<long>(i);
       break;
     }
@@ -171,7 +180,8 @@ std::vector<size_t> dynamic_programming_beats(const std::vector<double>& env, do
 
 Result<OnsetEnvelope> onset_envelope(AudioView audio) {
   if (audio.sample_rate < kMinSampleRate) {
-    return make_error(ErrorCode::kInvalidArgument, "audio sample rate too low: " + std::to_string(audio.sample_rate));
+    return make_error(ErrorCode::kInvalidArgument,
+                      "audio sample rate too low: " + std::to_string(audio.sample_rate));
   }
   const double rate = audio.sample_rate;
   size_t fft_size = 256;
@@ -187,7 +197,8 @@ Result<OnsetEnvelope> onset_envelope(AudioView audio) {
   const MelBank bank = make_mel_bank(fft_size, audio.sample_rate);
   std::vector<float> window(fft_size), frame(fft_size), power;
   for (size_t i = 0; i < fft_size; ++i) {
-    window[i] = static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(fft_size)));
+    window[i] = static_cast<float>(
+        0.5 - 0.5 * std::cos(2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(fft_size)));
   }
   std::vector<std::array<double, kMelBands>> bands(frames);
   double peak = 0;
@@ -270,7 +281,8 @@ std::optional<BeatAlignment> align_to_beats(std::span<const double> accent_times
     const auto it = std::lower_bound(beat_times_s.begin(), beat_times_s.end(), accent);
     double offset = 1e300;
     if (it != beat_times_s.end()) offset = accent - *it;
-    if (it != beat_times_s.begin() && std::abs(accent - *(it - 1)) < std::abs(offset)) offset = accent - *(it - 1);
+    if (it != beat_times_s.begin() && std::abs(accent - *(it - 1)) < std::abs(offset))
+      offset = accent - *(it - 1);
     offset_sum += offset;
     abs_sum += std::abs(offset);
     on_beat += std::abs(offset) <= tolerance ? 1 : 0;

@@ -23,16 +23,16 @@ struct OnsetEnvelope {
 };
 
 struct MusicBeats {
-  std::optional<double> bpm;        // nullopt: too short, silent or no periodic onsets
-  std::vector<double> beat_times_s; // ascending
+  std::optional<double> bpm;         // nullopt: too short, silent or no periodic onsets
+  std::vector<double> beat_times_s;  // ascending
 };
 
 struct BeatAlignment {
-  size_t accent_count = 0;       // accents inside the beat span that were compared
-  double mean_offset_ms = 0;     // signed mean of accent - nearest beat (positive: late)
+  size_t accent_count = 0;    // accents inside the beat span that were compared
+  double mean_offset_ms = 0;  // signed mean of accent - nearest beat (positive: late)
   double mean_abs_offset_ms = 0;
-  double on_beat_share = 0;      // 0..1, share within +-1/8 beat period
-  double beat_align_score = 0;   // 0..1, mean exp(-d^2 / (2 sigma^2)), sigma = 0.1 beat period
+  double on_beat_share = 0;     // 0..1, share within +-1/8 beat period
+  double beat_align_score = 0;  // 0..1, mean exp(-d^2 / (2 sigma^2)), sigma = 0.1 beat period
 };
 
 // Spectral flux of log-compressed 40-band mel energies: ~46 ms Hann frames, hop a quarter of

@@ -38,7 +38,8 @@ void RealFft::power(std::span<const float> frame, std::vector<float>& power) {
   std::fill(input_ + used, input_ + size_, 0.0f);
   fftwf_execute(plan_);
   power.resize(size_ / 2 + 1);
-  for (size_t k = 0; k < power.size(); ++k) power[k] = output_[k][0] * output_[k][0] + output_[k][1] * output_[k][1];
+  for (size_t k = 0; k < power.size(); ++k)
+    power[k] = output_[k][0] * output_[k][0] + output_[k][1] * output_[k][1];
 }
 
 }  // namespace dd::analysis

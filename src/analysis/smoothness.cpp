@@ -26,7 +26,8 @@ double window_sparc(const Track& track, size_t begin, size_t length, RealFft& ff
   std::vector<double> total(kFftSize / 2 + 1, 0.0);
   std::vector<float> hann(length);
   for (size_t k = 0; k < length; ++k) {
-    hann[k] = static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * (static_cast<double>(k) + 0.5) / static_cast<double>(length)));
+    hann[k] = static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * (static_cast<double>(k) + 0.5) /
+                                                      static_cast<double>(length)));
   }
   for (int joint : kKeyJoints) {
     const auto j = static_cast<size_t>(joint);
@@ -35,7 +36,8 @@ double window_sparc(const Track& track, size_t begin, size_t length, RealFft& ff
     weight /= static_cast<double>(length);
     for (int axis = 0; axis < 2; ++axis) {
       double mean = 0;
-      for (size_t k = begin; k < begin + length; ++k) mean += axis == 0 ? track.velocity[k][j].x : track.velocity[k][j].y;
+      for (size_t k = begin; k < begin + length; ++k)
+        mean += axis == 0 ? track.velocity[k][j].x : track.velocity[k][j].y;
       mean /= static_cast<double>(length);
       frame.resize(length);
       for (size_t k = 0; k < length; ++k) {

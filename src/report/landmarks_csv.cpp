@@ -10,13 +10,13 @@ namespace dd::report {
 namespace {
 
 constexpr std::array<std::string_view, pose::kLandmarkCount> kNames = {
-    "nose",           "left_eye_inner", "left_eye",        "left_eye_outer",   "right_eye_inner",
-    "right_eye",      "right_eye_outer", "left_ear",       "right_ear",        "mouth_left",
-    "mouth_right",    "left_shoulder",  "right_shoulder",  "left_elbow",       "right_elbow",
-    "left_wrist",     "right_wrist",    "left_pinky",      "right_pinky",      "left_index",
-    "right_index",    "left_thumb",     "right_thumb",     "left_hip",         "right_hip",
-    "left_knee",      "right_knee",     "left_ankle",      "right_ankle",      "left_heel",
-    "right_heel",     "left_foot_index", "right_foot_index"};
+    "nose",        "left_eye_inner",  "left_eye",        "left_eye_outer", "right_eye_inner",
+    "right_eye",   "right_eye_outer", "left_ear",        "right_ear",      "mouth_left",
+    "mouth_right", "left_shoulder",   "right_shoulder",  "left_elbow",     "right_elbow",
+    "left_wrist",  "right_wrist",     "left_pinky",      "right_pinky",    "left_index",
+    "right_index", "left_thumb",      "right_thumb",     "left_hip",       "right_hip",
+    "left_knee",   "right_knee",      "left_ankle",      "right_ankle",    "left_heel",
+    "right_heel",  "left_foot_index", "right_foot_index"};
 
 // Non-finite values are written as empty fields (CSV has no NaN).
 void append_number(std::string& line, double value, const char* format) {

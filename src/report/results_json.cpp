@@ -31,7 +31,8 @@ json times(const std::vector<double>& values) {
 json distribution(const analysis::AnalysisResult& a) {
   json out = json::object();
   for (size_t t = 0; t < analysis::kMovementTypeCount; ++t) {
-    out[analysis::movement_type_name(static_cast<analysis::MovementType>(t))] = number(a.movement_distribution[t], 4);
+    out[analysis::movement_type_name(static_cast<analysis::MovementType>(t))] =
+        number(a.movement_distribution[t], 4);
   }
   return out;
 }
@@ -47,14 +48,18 @@ json body_part_activity(const analysis::BodyMetrics& body) {
 json movement_analysis(const analysis::AnalysisResult& a) {
   json segments = json::array();
   for (const auto& s : a.segments) {
-    segments.push_back({{"start", number(s.start_s)}, {"end", number(s.end_s)}, {"type", analysis::movement_type_name(s.type)}});
+    segments.push_back({{"start", number(s.start_s)},
+                        {"end", number(s.end_s)},
+                        {"type", analysis::movement_type_name(s.type)}});
   }
   json angles = json::object();
   for (size_t j = 0; j < analysis::kJointAngleCount; ++j) {
     const auto& stats = a.body.joint_angles[j];
     angles[std::string(analysis::kJointAngleNames[j])] =
-        stats.valid ? json{{"mean", number(stats.mean_deg, 1)}, {"min", number(stats.min_deg, 1)},
-                           {"max", number(stats.max_deg, 1)}, {"range_of_motion", number(stats.range_deg, 1)}}
+        stats.valid ? json{{"mean", number(stats.mean_deg, 1)},
+                           {"min", number(stats.min_deg, 1)},
+                           {"max", number(stats.max_deg, 1)},
+                           {"range_of_motion", number(stats.range_deg, 1)}}
                     : json(nullptr);
   }
   return {
@@ -141,10 +146,11 @@ std::string human_size(int64_t size_bytes) {
 json build_results_json(const VideoSummary& video, const ProcessingStats& processing,
                         const analysis::AnalysisResult& analysis) {
   const bool has_pose = analysis.has_pose;
-  const double detection_rate =
-      processing.total_frames > 0
-          ? std::clamp(static_cast<double>(processing.frames_with_pose) / static_cast<double>(processing.total_frames), 0.0, 1.0)
-          : 0.0;
+  const double detection_rate = processing.total_frames > 0
+                                    ? std::clamp(static_cast<double>(processing.frames_with_pose) /
+                                                     static_cast<double>(processing.total_frames),
+                                                 0.0, 1.0)
+                                    : 0.0;
   json document;
   document["video_info"] = {
       {"filename", video.filename},       {"fps", number(video.fps)},
@@ -158,11 +164,14 @@ json build_results_json(const VideoSummary& video, const ProcessingStats& proces
       {"frames_with_pose", processing.frames_with_pose},
       {"detection_rate", number(detection_rate, 4)},
       {"processing_time", number(processing.processing_time_s)},
-      {"realtime_factor", processing.processing_time_s > 0 ? number(video.duration_s / processing.processing_time_s) : json(nullptr)},
+      {"realtime_factor", processing.processing_time_s > 0
+                              ? number(video.duration_s / processing.processing_time_s)
+                              : json(nullptr)},
       {"model", processing.model},
   };
   if (!has_pose) {
-    for (const char* block : {"pose_analysis", "movement_analysis", "rhythm_analysis", "timeline", "summary"}) {
+    for (const char* block :
+         {"pose_analysis", "movement_analysis", "rhythm_analysis", "timeline", "summary"}) {
       document[block] = json::object();
     }
     document["smoothness_score"] = nullptr;

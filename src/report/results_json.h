@@ -16,10 +16,10 @@ namespace dd::report {
 // What the report needs to know about the input video (filled by the caller from its probe,
 // so report does not depend on the video module).
 struct VideoSummary {
-  std::string filename;   // base name shown to users
+  std::string filename;  // base name shown to users
   double fps = 0;
   int64_t frame_count = 0;
-  int width = 0;          // displayed (rotation applied)
+  int width = 0;  // displayed (rotation applied)
   int height = 0;
   double duration_s = 0;
   int64_t size_bytes = 0;
@@ -27,10 +27,10 @@ struct VideoSummary {
 };
 
 struct ProcessingStats {
-  int64_t total_frames = 0;       // frames given to the pose tracker
+  int64_t total_frames = 0;  // frames given to the pose tracker
   int64_t frames_with_pose = 0;
-  double processing_time_s = 0;   // wall time of the whole run
-  std::string model;              // "lite", "full" or "heavy"
+  double processing_time_s = 0;  // wall time of the whole run
+  std::string model;             // "lite", "full" or "heavy"
 };
 
 // The results document. Every number is finite or a deliberate null (an unknown such as a

@@ -30,9 +30,13 @@ void expect_click_beats(double bpm) {
   }
 }
 
-TEST(MusicBeatsTest, ClickTrackAt100Bpm_GivesTempoAndBeats) { expect_click_beats(100); }
+TEST(MusicBeatsTest, ClickTrackAt100Bpm_GivesTempoAndBeats) {
+  expect_click_beats(100);
+}
 
-TEST(MusicBeatsTest, ClickTrackAt128Bpm_GivesTempoAndBeats) { expect_click_beats(128); }
+TEST(MusicBeatsTest, ClickTrackAt128Bpm_GivesTempoAndBeats) {
+  expect_click_beats(128);
+}
 
 TEST(MusicBeatsTest, NoiseOnly_HasNoTempo) {
   std::vector<float> samples(10 * kRate);
@@ -74,8 +78,10 @@ TEST(BeatAlignmentTest, OffsetsAreSignedToNearestBeat) {
   EXPECT_NEAR(alignment->mean_abs_offset_ms, (20 + 40 + 240) / 3.0, 1e-6);
   EXPECT_NEAR(alignment->on_beat_share, 2.0 / 3, 1e-9);
   const double sigma = 0.05;
-  const double expected = (std::exp(-0.02 * 0.02 / (2 * sigma * sigma)) + std::exp(-0.04 * 0.04 / (2 * sigma * sigma)) +
-                           std::exp(-0.24 * 0.24 / (2 * sigma * sigma))) / 3;
+  const double expected =
+      (std::exp(-0.02 * 0.02 / (2 * sigma * sigma)) + std::exp(-0.04 * 0.04 / (2 * sigma * sigma)) +
+       std::exp(-0.24 * 0.24 / (2 * sigma * sigma))) /
+      3;
   EXPECT_NEAR(alignment->beat_align_score, expected, 1e-9);
   EXPECT_FALSE(align_to_beats(accents, std::vector<double>{1.0}, 0.5).has_value());
 }

@@ -21,7 +21,8 @@ struct Point {
 using Skeleton = std::array<Point, pose::kLandmarkCount>;
 
 inline Point rotate(Point v, double angle_rad) {
-  return {v.x * std::cos(angle_rad) - v.y * std::sin(angle_rad), v.x * std::sin(angle_rad) + v.y * std::cos(angle_rad)};
+  return {v.x * std::cos(angle_rad) - v.y * std::sin(angle_rad),
+          v.x * std::sin(angle_rad) + v.y * std::cos(angle_rad)};
 }
 
 // Upright, arms hanging, feet under the hips; hip-to-ankle height 1.5 torso lengths.
@@ -29,16 +30,28 @@ inline Skeleton standing_skeleton() {
   Skeleton s{};
   using namespace pose;
   s[kNose] = {0, -1.35};
-  s[kLeftEyeInner] = {0.03, -1.4}; s[kLeftEye] = {0.05, -1.4}; s[kLeftEyeOuter] = {0.07, -1.4};
-  s[kRightEyeInner] = {-0.03, -1.4}; s[kRightEye] = {-0.05, -1.4}; s[kRightEyeOuter] = {-0.07, -1.4};
-  s[kLeftEar] = {0.1, -1.37}; s[kRightEar] = {-0.1, -1.37};
-  s[kMouthLeft] = {0.03, -1.3}; s[kMouthRight] = {-0.03, -1.3};
-  s[kLeftShoulder] = {0.25, -1.0}; s[kRightShoulder] = {-0.25, -1.0};
-  s[kLeftHip] = {0.15, 0}; s[kRightHip] = {-0.15, 0};
-  s[kLeftKnee] = {0.15, 0.75}; s[kRightKnee] = {-0.15, 0.75};
-  s[kLeftAnkle] = {0.15, 1.5}; s[kRightAnkle] = {-0.15, 1.5};
-  s[kLeftHeel] = {0.15, 1.55}; s[kRightHeel] = {-0.15, 1.55};
-  s[kLeftFootIndex] = {0.2, 1.58}; s[kRightFootIndex] = {-0.2, 1.58};
+  s[kLeftEyeInner] = {0.03, -1.4};
+  s[kLeftEye] = {0.05, -1.4};
+  s[kLeftEyeOuter] = {0.07, -1.4};
+  s[kRightEyeInner] = {-0.03, -1.4};
+  s[kRightEye] = {-0.05, -1.4};
+  s[kRightEyeOuter] = {-0.07, -1.4};
+  s[kLeftEar] = {0.1, -1.37};
+  s[kRightEar] = {-0.1, -1.37};
+  s[kMouthLeft] = {0.03, -1.3};
+  s[kMouthRight] = {-0.03, -1.3};
+  s[kLeftShoulder] = {0.25, -1.0};
+  s[kRightShoulder] = {-0.25, -1.0};
+  s[kLeftHip] = {0.15, 0};
+  s[kRightHip] = {-0.15, 0};
+  s[kLeftKnee] = {0.15, 0.75};
+  s[kRightKnee] = {-0.15, 0.75};
+  s[kLeftAnkle] = {0.15, 1.5};
+  s[kRightAnkle] = {-0.15, 1.5};
+  s[kLeftHeel] = {0.15, 1.55};
+  s[kRightHeel] = {-0.15, 1.55};
+  s[kLeftFootIndex] = {0.2, 1.58};
+  s[kRightFootIndex] = {-0.2, 1.58};
   // Arms hanging: set_arm places elbow, wrist and hand points.
   return s;
 }
@@ -55,7 +68,8 @@ inline void set_arm(Skeleton& s, bool left, double angle_rad) {
   const Point hand{wrist.x + 0.15 * elbow_dir.x / 0.45, wrist.y + 0.15 * elbow_dir.y / 0.45};
   s[static_cast<size_t>(left ? kLeftElbow : kRightElbow)] = elbow;
   s[static_cast<size_t>(left ? kLeftWrist : kRightWrist)] = wrist;
-  for (int p : {left ? kLeftPinky : kRightPinky, left ? kLeftIndex : kRightIndex, left ? kLeftThumb : kRightThumb}) {
+  for (int p :
+       {left ? kLeftPinky : kRightPinky, left ? kLeftIndex : kRightIndex, left ? kLeftThumb : kRightThumb}) {
     s[static_cast<size_t>(p)] = hand;
   }
 }
@@ -85,7 +99,8 @@ using Motion = std::function<Skeleton(double t_s)>;
 
 // Renders `motion` at `fps` for `duration_s`; frames for which `detected(t)` is false have no
 // pose (and zeroed landmarks, as a tracker leaves them).
-inline pose::PoseSequence render(const Motion& motion, double duration_s, double fps, const Camera& camera = {},
+inline pose::PoseSequence render(const Motion& motion, double duration_s, double fps,
+                                 const Camera& camera = {},
                                  const std::function<bool(double)>& detected = nullptr) {
   pose::PoseSequence sequence;
   sequence.width = camera.width;
@@ -101,9 +116,10 @@ inline pose::PoseSequence render(const Motion& motion, double duration_s, double
       frame.pose_score = 0.99f;
       const Skeleton s = motion(frame.timestamp_s);
       for (size_t j = 0; j < s.size(); ++j) {
-        frame.landmarks[j] = {static_cast<float>((camera.hip_x_px + camera.scale_px * s[j].x) / camera.width),
-                              static_cast<float>((camera.hip_y_px + camera.scale_px * s[j].y) / camera.height), 0.0f,
-                              0.95f, 0.99f};
+        frame.landmarks[j] = {
+            static_cast<float>((camera.hip_x_px + camera.scale_px * s[j].x) / camera.width),
+            static_cast<float>((camera.hip_y_px + camera.scale_px * s[j].y) / camera.height), 0.0f, 0.95f,
+            0.99f};
       }
     }
     sequence.frames.push_back(frame);
@@ -126,7 +142,8 @@ inline Motion walking(double speed = 1.2) {
     constexpr double kCycle_s = 1.0;
     const double stride = speed * kCycle_s;
     const double hip_x = speed * t;
-    Skeleton s = standing_with_arms(0.2 * std::sin(2 * std::numbers::pi * t), -0.2 * std::sin(2 * std::numbers::pi * t));
+    Skeleton s = standing_with_arms(0.2 * std::sin(2 * std::numbers::pi * t),
+                                    -0.2 * std::sin(2 * std::numbers::pi * t));
     auto foot = [&](double phase_offset) {
       const double cycles = t / kCycle_s + phase_offset;
       const double phase = cycles - std::floor(cycles);
@@ -177,9 +194,12 @@ inline Motion jumping(double height = 0.6) {
 inline Motion crouching(double hold_s = 5) {
   return [=](double t) {
     double depth = 0;  // 0 upright, 1 crouched
-    if (t > 1 && t < 1.5) depth = (t - 1) / 0.5;
-    else if (t >= 1.5 && t < 1.5 + hold_s) depth = 1;
-    else if (t >= 1.5 + hold_s && t < 2 + hold_s) depth = 1 - (t - 1.5 - hold_s) / 0.5;
+    if (t > 1 && t < 1.5)
+      depth = (t - 1) / 0.5;
+    else if (t >= 1.5 && t < 1.5 + hold_s)
+      depth = 1;
+    else if (t >= 1.5 + hold_s && t < 2 + hold_s)
+      depth = 1 - (t - 1.5 - hold_s) / 0.5;
     Skeleton s = standing_with_arms(0.4, 0.4);
     const double drop = 0.8 * depth;
     for (size_t j = 0; j < pose::kLeftKnee; ++j) s[j].y += drop;
@@ -193,7 +213,8 @@ inline Motion crouching(double hold_s = 5) {
 
 // A click track: a 15 ms decaying 1.5 kHz burst on every beat from `first_beat_s`, over quiet
 // deterministic noise.
-inline std::vector<float> click_track(double bpm, double duration_s, int sample_rate, double first_beat_s = 0.5) {
+inline std::vector<float> click_track(double bpm, double duration_s, int sample_rate,
+                                      double first_beat_s = 0.5) {
   std::vector<float> samples(static_cast<size_t>(duration_s * sample_rate));
   uint32_t state = 12345;
   const double period_s = 60 / bpm;

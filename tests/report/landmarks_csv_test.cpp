@@ -21,7 +21,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 TEST(LandmarksCsvTest, WritesOneRowPerLandmarkOfDetectedFrames) {
   // 10 frames, the middle four without pose.
-  auto sequence = testing::render(testing::arm_swing(2), 10.0 / 30, 30, {}, [](double t) { return t < 0.1 || t > 0.22; });
+  auto sequence =
+      testing::render(testing::arm_swing(2), 10.0 / 30, 30, {}, [](double t) { return t < 0.1 || t > 0.22; });
   std::ostringstream out;
   ASSERT_TRUE(write_landmarks_csv(sequence, out).has_value());
   const auto lines = lines_of(out.str());
@@ -33,7 +34,8 @@ TEST(LandmarksCsvTest, WritesOneRowPerLandmarkOfDetectedFrames) {
   EXPECT_EQ(lines[3 * 33 + 1].rfind("7,0.2333,nose,", 0), 0u) << lines[3 * 33 + 1];
   const auto& lm = sequence.frames[0].landmarks[pose::kLeftShoulder];
   char expected[128];
-  std::snprintf(expected, sizeof expected, "0,0.0000,left_shoulder,%.6f,%.6f,%.6f,%.4f", lm.x, lm.y, lm.z, lm.visibility);
+  std::snprintf(expected, sizeof expected, "0,0.0000,left_shoulder,%.6f,%.6f,%.6f,%.4f", lm.x, lm.y, lm.z,
+                lm.visibility);
   EXPECT_EQ(lines[1 + pose::kLeftShoulder], expected);
 }
 

@@ -28,7 +28,8 @@ void expect_all_finite(const json& value, const std::string& path) {
   } else if (value.is_object()) {
     for (const auto& [key, child] : value.items()) expect_all_finite(child, path + "." + key);
   } else if (value.is_array()) {
-    for (size_t i = 0; i < value.size(); ++i) expect_all_finite(value[i], path + "[" + std::to_string(i) + "]");
+    for (size_t i = 0; i < value.size(); ++i)
+      expect_all_finite(value[i], path + "[" + std::to_string(i) + "]");
   }
 }
 
@@ -37,7 +38,8 @@ const VideoSummary kVideo{"dance.mp4", 30, 300, 1280, 720, 10, 5 * 1024 * 1024, 
 json analysed_document(const pose::PoseSequence& sequence, const analysis::AudioView* audio) {
   auto result = analysis::analyze(sequence, audio);
   EXPECT_TRUE(result.has_value());
-  const ProcessingStats stats{static_cast<int64_t>(sequence.frames.size()), result->frames_with_pose, 5.0, "full"};
+  const ProcessingStats stats{static_cast<int64_t>(sequence.frames.size()), result->frames_with_pose, 5.0,
+                              "full"};
   return build_results_json(kVideo, stats, *result);
 }
 
@@ -47,16 +49,19 @@ TEST(ResultsJsonTest, HasTheDesignedFieldNames_WhenPoseAndMusic) {
   const analysis::AudioView audio{samples, 22050};
   const json doc = analysed_document(sequence, &audio);
 
-  EXPECT_EQ(keys(doc), (std::set<std::string>{"video_info", "processing", "pose_analysis", "movement_analysis",
-                                              "rhythm_analysis", "smoothness_score", "timeline", "summary"}));
-  EXPECT_EQ(keys(doc["video_info"]), (std::set<std::string>{"filename", "fps", "frame_count", "width", "height",
-                                                            "duration", "size_bytes", "size", "has_audio"}));
-  EXPECT_EQ(keys(doc["processing"]), (std::set<std::string>{"total_frames", "frames_with_pose", "detection_rate",
-                                                            "processing_time", "realtime_factor", "model"}));
+  EXPECT_EQ(keys(doc),
+            (std::set<std::string>{"video_info", "processing", "pose_analysis", "movement_analysis",
+                                   "rhythm_analysis", "smoothness_score", "timeline", "summary"}));
+  EXPECT_EQ(keys(doc["video_info"]),
+            (std::set<std::string>{"filename", "fps", "frame_count", "width", "height", "duration",
+                                   "size_bytes", "size", "has_audio"}));
+  EXPECT_EQ(keys(doc["processing"]),
+            (std::set<std::string>{"total_frames", "frames_with_pose", "detection_rate", "processing_time",
+                                   "realtime_factor", "model"}));
   EXPECT_EQ(keys(doc["pose_analysis"]), (std::set<std::string>{"average_confidence", "keypoints_detected"}));
   EXPECT_EQ(keys(doc["movement_analysis"]),
-            (std::set<std::string>{"movement_type", "intensity", "velocity", "body_part_activity", "movement_distribution",
-                                   "segments", "symmetry", "joint_angles"}));
+            (std::set<std::string>{"movement_type", "intensity", "velocity", "body_part_activity",
+                                   "movement_distribution", "segments", "symmetry", "joint_angles"}));
   EXPECT_EQ(keys(doc["movement_analysis"]["body_part_activity"]),
             (std::set<std::string>{"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}));
   EXPECT_EQ(keys(doc["movement_analysis"]["movement_distribution"]),
@@ -64,16 +69,19 @@ TEST(ResultsJsonTest, HasTheDesignedFieldNames_WhenPoseAndMusic) {
   EXPECT_EQ(keys(doc["movement_analysis"]["segments"][0]), (std::set<std::string>{"start", "end", "type"}));
   EXPECT_EQ(keys(doc["movement_analysis"]["joint_angles"]["left_knee"]),
             (std::set<std::string>{"mean", "min", "max", "range_of_motion"}));
-  EXPECT_EQ(keys(doc["rhythm_analysis"]), (std::set<std::string>{"has_rhythm", "estimated_bpm", "rhythm_consistency",
-                                                                 "peak_count", "peak_times", "music"}));
-  EXPECT_EQ(keys(doc["rhythm_analysis"]["music"]),
-            (std::set<std::string>{"has_audio", "bpm", "beat_times", "alignment", "tempo_match", "tempo_ratio"}));
+  EXPECT_EQ(keys(doc["rhythm_analysis"]),
+            (std::set<std::string>{"has_rhythm", "estimated_bpm", "rhythm_consistency", "peak_count",
+                                   "peak_times", "music"}));
+  EXPECT_EQ(
+      keys(doc["rhythm_analysis"]["music"]),
+      (std::set<std::string>{"has_audio", "bpm", "beat_times", "alignment", "tempo_match", "tempo_ratio"}));
   EXPECT_EQ(keys(doc["rhythm_analysis"]["music"]["alignment"]),
-            (std::set<std::string>{"mean_offset_ms", "mean_abs_offset_ms", "on_beat_share", "beat_align_score",
-                                   "accent_count"}));
+            (std::set<std::string>{"mean_offset_ms", "mean_abs_offset_ms", "on_beat_share",
+                                   "beat_align_score", "accent_count"}));
   EXPECT_EQ(keys(doc["timeline"]), (std::set<std::string>{"t", "intensity", "velocity", "movement_type"}));
-  EXPECT_EQ(keys(doc["summary"]), (std::set<std::string>{"total_sequences", "average_intensity", "movement_distribution",
-                                                         "most_active_body_part", "avg_body_part_activity"}));
+  EXPECT_EQ(keys(doc["summary"]),
+            (std::set<std::string>{"total_sequences", "average_intensity", "movement_distribution",
+                                   "most_active_body_part", "avg_body_part_activity"}));
 
   EXPECT_EQ(doc["video_info"]["size"], "5.0 MB");
   EXPECT_NEAR(doc["processing"]["detection_rate"].get<double>(), 1.0, 1e-9);
