@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/result.h"
+
 namespace dd::analysis {
 namespace {
 
@@ -94,6 +96,34 @@ double fallback_scale(const std::vector<PixelFrame>& frames, const pose::PoseSeq
   return std::max(1.0, 0.25 * std::max(sequence.width, sequence.height));
 }
 
+// Fills dropouts (allowed up to the gap limit) with frames on the straight line between their
+// neighbours, one per frame interval, so the smoothing kernel always has frames on both sides
+// and a dropout cannot bend the path or make a velocity spike.
+std::vector<PixelFrame> densify(const std::vector<PixelFrame>& frames, size_t begin, size_t end,
+                                double interval_s) {
+  std::vector<PixelFrame> out;
+  for (size_t j = begin; j < end; ++j) {
+    if (j > begin) {
+      const PixelFrame& a = frames[j - 1];
+      const PixelFrame& b = frames[j];
+      const auto missing = static_cast<size_t>(std::floor((b.t_s - a.t_s) / interval_s - 0.5));
+      for (size_t m = 1; m <= missing; ++m) {
+        const double u = static_cast<double>(m) / static_cast<double>(missing + 1);
+        PixelFrame f;
+        f.t_s = a.t_s + u * (b.t_s - a.t_s);
+        f.scale_px = a.scale_px + u * (b.scale_px - a.scale_px);
+        for (size_t i = 0; i < f.px.size(); ++i) {
+          f.px[i] = {a.px[i].x + u * (b.px[i].x - a.px[i].x), a.px[i].y + u * (b.px[i].y - a.px[i].y)};
+          f.visibility[i] = a.visibility[i] + u * (b.visibility[i] - a.visibility[i]);
+        }
+        out.push_back(f);
+      }
+    }
+    out.push_back(frames[j]);
+  }
+  return out;
+}
+
 Track resample(const std::vector<PixelFrame>& frames, size_t begin, size_t end, double sigma_s) {
   Track track;
   track.start_s = frames[begin].t_s;
@@ -127,14 +157,10 @@ Track resample(const std::vector<PixelFrame>& frames, size_t begin, size_t end, 
         vis_sum[i] += kernel * frames[j].visibility[i];
       }
     }
-    if (kernel_sum <= 0) {  // cannot happen: a frame lies within half a grid step
-      kernel_sum = 1;
-      scale_sum = frames[lo].scale_px;
-    }
+    DD_CHECK(kernel_sum > 0, "densified frames are closer than the kernel reach");
     track.scale_px[k] = scale_sum / kernel_sum;
     for (size_t i = 0; i < sum.size(); ++i) {
-      const double w = weight_sum[i] > 0 ? weight_sum[i] : 1;
-      pixels[k][i] = {sum[i].x / w, sum[i].y / w};
+      pixels[k][i] = {sum[i].x / weight_sum[i], sum[i].y / weight_sum[i]};
       track.position[k][i] = {pixels[k][i].x / track.scale_px[k], pixels[k][i].y / track.scale_px[k]};
       track.visibility[k][i] = vis_sum[i] / kernel_sum;
     }
@@ -225,7 +251,8 @@ Kinematics compute_kinematics(const pose::PoseSequence& sequence) {
       }
       if (!split) continue;
       if (i - piece >= 2) {
-        Track track = resample(frames, piece, i, sigma_s);
+        const std::vector<PixelFrame> dense = densify(frames, piece, i, frame_interval_s);
+        Track track = resample(dense, 0, dense.size(), sigma_s);
         if (track.size() >= 3) result.tracks.push_back(std::move(track));
       }
       piece = i;

@@ -160,6 +160,21 @@ TEST(AnalysisTest, GapWithoutPose_LeavesNoSpikeAndEmptyTimelinePoints) {
   EXPECT_TRUE(gapped.frame_types[30].has_value());
 }
 
+TEST(KinematicsTest, ShortDropoutInsideATrack_IsBridgedWithoutSpikes) {
+  // 0.23 s without pose at 60 fps: below the 0.25 s gap limit, so one track bridges it.
+  const auto motion = testing::arm_swing(1, 0.5);
+  const auto sequence = render(motion, 4, 60, {}, [](double t) { return t < 2.0 || t > 2.23; });
+  const Kinematics kinematics = compute_kinematics(sequence);
+  ASSERT_EQ(kinematics.tracks.size(), 1u);
+  const Track& track = kinematics.tracks[0];
+  const double peak_wrist_speed = 2 * std::numbers::pi * 1 * 0.5 * 0.9;  // omega * amplitude * arm length
+  for (size_t k = 0; k < track.size(); ++k) {
+    const Vec2 v = track.velocity[k][pose::kLeftWrist];
+    EXPECT_LT(std::hypot(v.x, v.y), 1.1 * peak_wrist_speed) << "at " << track.time_s(k);
+    EXPECT_NEAR(track.position[k][pose::kLeftShoulder].y, (380 - 200.0) / 200, 1e-6);
+  }
+}
+
 TEST(AnalysisTest, JerkyMotion_IsLessSmoothThanASwing) {
   const auto smooth = analyze_ok(render(testing::arm_swing(1), 8, 30));
   // The same swing with the arms jerking by +-0.15 rad five times a second.
