@@ -26,10 +26,10 @@ fs::path synthetic_clip(int height) {
   const fs::path path = fs::temp_directory_path() / ("dd_bench_" + std::to_string(height) + "p30.mp4");
   if (fs::exists(path)) return path;
   const fs::path tmp = fs::path(path) += ".part.mp4";
-  const std::string command = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=" + std::to_string(width) + "x" +
-                              std::to_string(height) +
-                              ":rate=30:duration=5 -c:v libx264 -preset veryfast -pix_fmt yuv420p '" +
-                              tmp.string() + "'";
+  const std::string command =
+      "ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=" + std::to_string(width) + "x" +
+      std::to_string(height) + ":rate=30:duration=5 -c:v libx264 -preset veryfast -pix_fmt yuv420p '" +
+      tmp.string() + "'";
   if (std::system(command.c_str()) != 0) return {};
   fs::rename(tmp, path);
   return path;
@@ -74,9 +74,15 @@ void decode(benchmark::State& state, const fs::path& path) {
   state.counters["fps"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
-void BM_Decode1080p(benchmark::State& state) { decode(state, synthetic_clip(1080)); }
-void BM_Decode720p(benchmark::State& state) { decode(state, synthetic_clip(720)); }
-void BM_DecodeVtest(benchmark::State& state) { decode(state, kVtest); }
+void BM_Decode1080p(benchmark::State& state) {
+  decode(state, synthetic_clip(1080));
+}
+void BM_Decode720p(benchmark::State& state) {
+  decode(state, synthetic_clip(720));
+}
+void BM_DecodeVtest(benchmark::State& state) {
+  decode(state, kVtest);
+}
 
 void encode(benchmark::State& state, int height) {
   const auto frames = load_frames(synthetic_clip(height), 60);
@@ -111,8 +117,12 @@ void encode(benchmark::State& state, int height) {
   state.counters["fps"] = benchmark::Counter(static_cast<double>(encoded), benchmark::Counter::kIsRate);
 }
 
-void BM_Encode1080p(benchmark::State& state) { encode(state, 1080); }
-void BM_Encode720p(benchmark::State& state) { encode(state, 720); }
+void BM_Encode1080p(benchmark::State& state) {
+  encode(state, 1080);
+}
+void BM_Encode720p(benchmark::State& state) {
+  encode(state, 720);
+}
 
 void BM_Overlay1080p(benchmark::State& state) {
   dd::pose::PoseFrame pose;

@@ -43,9 +43,9 @@ Status convert_into(SwrContext* swr, const uint8_t** input, int input_samples, A
 
 Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate) {
   if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "audio sample rate " + std::to_string(sample_rate) + " outside " +
-                          std::to_string(kMinSampleRate) + ".." + std::to_string(kMaxSampleRate));
+    return make_error(ErrorCode::kInvalidArgument, "audio sample rate " + std::to_string(sample_rate) +
+                                                       " outside " + std::to_string(kMinSampleRate) + ".." +
+                                                       std::to_string(kMaxSampleRate));
   }
   auto format = detail::open_input(path);
   if (!format) return format.error();
@@ -69,8 +69,8 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   }
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   SwrContext* raw_swr = nullptr;
-  int rc = swr_alloc_set_opts2(&raw_swr, &mono, AV_SAMPLE_FMT_FLT, sample_rate, &in_layout,
-                               dec->sample_fmt, dec->sample_rate, 0, nullptr);
+  int rc = swr_alloc_set_opts2(&raw_swr, &mono, AV_SAMPLE_FMT_FLT, sample_rate, &in_layout, dec->sample_fmt,
+                               dec->sample_rate, 0, nullptr);
   av_channel_layout_uninit(&in_layout);
   detail::SwrPtr swr(raw_swr);
   if (rc < 0 || !swr || swr_init(swr.get()) < 0) {
@@ -102,16 +102,18 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
     if (rc == 0) {
       if (!aligned && frame->best_effort_timestamp != AV_NOPTS_VALUE) {
         const double start_s =
-            static_cast<double>(frame->best_effort_timestamp) * av_q2d(audio_stream.time_base) - video_start_s;
+            static_cast<double>(frame->best_effort_timestamp) * av_q2d(audio_stream.time_base) -
+            video_start_s;
         const auto shift = static_cast<int64_t>(std::llround(start_s * sample_rate));
         if (shift > 0) track.samples.assign(static_cast<size_t>(shift), 0.0f);
         samples_to_drop = std::max<int64_t>(0, -shift);
       }
       aligned = true;
-      DD_TRY(convert_into(swr.get(), const_cast<const uint8_t**>(frame->extended_data),
-                          frame->nb_samples, track));
+      DD_TRY(convert_into(swr.get(), const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples,
+                          track));
       if (samples_to_drop > 0) {
-        const auto drop = static_cast<size_t>(std::min<int64_t>(samples_to_drop, static_cast<int64_t>(track.samples.size())));
+        const auto drop = static_cast<size_t>(
+            std::min<int64_t>(samples_to_drop, static_cast<int64_t>(track.samples.size())));
         track.samples.erase(track.samples.begin(), track.samples.begin() + static_cast<std::ptrdiff_t>(drop));
         samples_to_drop -= static_cast<int64_t>(drop);
       }

@@ -98,7 +98,7 @@ TEST(VideoReaderTest, MatchesFfmpegDecode_EachContainer) {
 }
 
 TEST(VideoReaderTest, DecodesAllFrames_OtherContainers) {
-  for (const char* name : {"vp9_opus.mkv", "mjpeg.avi", "mpeg4.avi"}) {
+  for (const char* name : {"vp9_opus.mkv", "vp9.webm", "mjpeg.avi", "mpeg4.avi"}) {
     auto reader = VideoReader::open(media(name));
     ASSERT_TRUE(reader.has_value()) << name << ": " << reader.error().message;
     const auto frames = read_all(**reader);
@@ -142,7 +142,8 @@ TEST(VideoReaderTest, KeepsVariableTimestamps_VfrClip) {
   const auto frames = read_all(**reader);
   ASSERT_EQ(frames.size(), 40u);
   for (size_t i = 0; i < frames.size(); ++i) {
-    const double expected_s = i < 30 ? static_cast<double>(i) / 30.0 : 1.0 + static_cast<double>(i - 30) / 10.0;
+    const double expected_s =
+        i < 30 ? static_cast<double>(i) / 30.0 : 1.0 + static_cast<double>(i - 30) / 10.0;
     // Matroska stores milliseconds.
     EXPECT_NEAR(frames[i].timestamp_s, expected_s, 2e-3) << "frame " << i;
   }
