@@ -90,9 +90,15 @@ void BM_DetectorInput1080p(benchmark::State& state) {
   }
 }
 
-void BM_TrackedFrame_Full1080p(benchmark::State& state) { run(state, "full", false); }
-void BM_DetectorFrame_Full1080p(benchmark::State& state) { run(state, "full", true); }
-void BM_TrackedFrame_Lite1080p(benchmark::State& state) { run(state, "lite", false); }
+void BM_TrackedFrame_Full1080p(benchmark::State& state) {
+  run(state, "full", false);
+}
+void BM_DetectorFrame_Full1080p(benchmark::State& state) {
+  run(state, "full", true);
+}
+void BM_TrackedFrame_Lite1080p(benchmark::State& state) {
+  run(state, "lite", false);
+}
 
 BENCHMARK(BM_CropAndDecode1080p)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DetectorInput1080p)->Unit(benchmark::kMillisecond);

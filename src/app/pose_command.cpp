@@ -65,9 +65,9 @@ Status run_pose(const GlobalOptions& global, const PoseArgs& args) {
   }
   DD_TRY(pose::write_landmarks_json(args.out, document));
   const size_t frames = document.sequence.frames.size();
-  std::printf("%s: %zu frames, pose in %jd, %.1f ms/frame (pose only), wrote %s\n", document.video.c_str(), frames,
-              static_cast<intmax_t>(detected), frames > 0 ? 1000.0 * pose_seconds / static_cast<double>(frames) : 0.0,
-              args.out.c_str());
+  std::printf("%s: %zu frames, pose in %jd, %.1f ms/frame (pose only), wrote %s\n", document.video.c_str(),
+              frames, static_cast<intmax_t>(detected),
+              frames > 0 ? 1000.0 * pose_seconds / static_cast<double>(frames) : 0.0, args.out.c_str());
   return ok_status();
 }
 
@@ -82,7 +82,8 @@ Status run_compare(const CompareArgs& args) {
       "%s: frames %jd, both found a pose %jd (only ours %jd, only reference %jd), median error %.3f%%, "
       "p95 %.3f%%, max %.2f%% of the longer side, detection agreement %.2f%%\n",
       reference->video.c_str(), static_cast<intmax_t>(comparison->frames_compared),
-      static_cast<intmax_t>(comparison->frames_both_detected), static_cast<intmax_t>(comparison->frames_only_ours),
+      static_cast<intmax_t>(comparison->frames_both_detected),
+      static_cast<intmax_t>(comparison->frames_only_ours),
       static_cast<intmax_t>(comparison->frames_only_reference), comparison->median_error_pct,
       comparison->p95_error_pct, comparison->max_error_pct, comparison->detection_agreement_pct);
   return ok_status();
@@ -92,7 +93,8 @@ Status run_compare(const CompareArgs& args) {
 
 void add_pose_commands(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto pose_args = std::make_shared<PoseArgs>();
-  auto* pose = app.add_subcommand("pose", "Track the 33 BlazePose landmarks through a video into a JSON file");
+  auto* pose =
+      app.add_subcommand("pose", "Track the 33 BlazePose landmarks through a video into a JSON file");
   pose->add_option("video", pose_args->video, "Input video file")->required();
   pose->add_option("--model", pose_args->model, "Landmark model: lite|full|heavy")
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
@@ -109,9 +111,11 @@ void add_pose_commands(CLI::App& app, const GlobalOptions& global, int* exit_cod
 
   auto compare_args = std::make_shared<CompareArgs>();
   auto* compare = app.add_subcommand(
-      "compare-landmarks", "Compare two landmark JSON files of one video: error in % of the longer side, detection agreement");
+      "compare-landmarks",
+      "Compare two landmark JSON files of one video: error in % of the longer side, detection agreement");
   compare->add_option("ours", compare_args->ours, "Landmark JSON to check")->required();
-  compare->add_option("reference", compare_args->reference, "Reference landmark JSON (e.g. MediaPipe's)")->required();
+  compare->add_option("reference", compare_args->reference, "Reference landmark JSON (e.g. MediaPipe's)")
+      ->required();
   compare->callback([exit_code, compare_args] {
     const Status status = run_compare(*compare_args);
     *exit_code = status ? kExitOk : report_error(status.error());

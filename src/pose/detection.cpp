@@ -23,7 +23,8 @@ std::vector<Anchor> generate_anchors() {
   while (layer < kAnchorLayerCount) {
     // Consecutive layers with the same stride share one grid.
     int last_same_stride = layer;
-    while (last_same_stride < kAnchorLayerCount && kAnchorStrides[last_same_stride] == kAnchorStrides[layer]) {
+    while (last_same_stride < kAnchorLayerCount &&
+           kAnchorStrides[last_same_stride] == kAnchorStrides[layer]) {
       ++last_same_stride;
     }
     const int anchors_per_cell = kAnchorsPerLayer * (last_same_stride - layer);
@@ -41,7 +42,9 @@ std::vector<Anchor> generate_anchors() {
   return anchors;
 }
 
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+float sigmoid(float x) {
+  return 1.0f / (1.0f + std::exp(-x));
+}
 
 }  // namespace
 

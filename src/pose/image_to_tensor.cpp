@@ -35,15 +35,16 @@ cv::Matx23d roi_sampling_matrix(const NormalizedRect& roi, int width, int height
   const double s = std::sin(static_cast<double>(roi.rotation));
   const double su = w / size;
   const double sv = h / size;
-  const double a0 = (0.5 / size - 0.5) * w;  // ROI-local x of tensor column 0
-  const double b0 = (0.5 / size - 0.5) * h;  // ROI-local y of tensor row 0
+  const double a0 = (0.5 / size - 0.5) * w;                        // ROI-local x of tensor column 0
+  const double b0 = (0.5 / size - 0.5) * h;                        // ROI-local y of tensor row 0
   return cv::Matx23d(c * su, -s * sv, cx + c * a0 - s * b0 - 0.5,  //
                      s * su, c * sv, cy + s * a0 + c * b0 - 0.5);
 }
 
 NormalizedRect letterbox_roi(int width, int height) {
   const float side = static_cast<float>(std::max(width, height));
-  return NormalizedRect{0.5f, 0.5f, side / static_cast<float>(width), side / static_cast<float>(height), 0.0f};
+  return NormalizedRect{0.5f, 0.5f, side / static_cast<float>(width), side / static_cast<float>(height),
+                        0.0f};
 }
 
 void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor, cv::Mat& scratch) {

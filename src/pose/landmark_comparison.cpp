@@ -22,10 +22,11 @@ double quantile(const std::vector<double>& sorted, double q) {
 }  // namespace
 
 Result<LandmarkComparison> compare_landmarks(const PoseSequence& ours, const PoseSequence& reference) {
-  if (ours.width != reference.width || ours.height != reference.height || ours.width <= 0 || ours.height <= 0) {
+  if (ours.width != reference.width || ours.height != reference.height || ours.width <= 0 ||
+      ours.height <= 0) {
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("frame sizes differ or are invalid: {}x{} vs {}x{}", ours.width, ours.height,
-                                  reference.width, reference.height));
+                      fmt::format("frame sizes differ or are invalid: {}x{} vs {}x{}", ours.width,
+                                  ours.height, reference.width, reference.height));
   }
   std::unordered_map<int64_t, const PoseFrame*> reference_by_index;
   for (const PoseFrame& frame : reference.frames) reference_by_index[frame.index] = &frame;
@@ -55,7 +56,8 @@ Result<LandmarkComparison> compare_landmarks(const PoseSequence& ours, const Pos
   if (result.frames_compared == 0) {
     return make_error(ErrorCode::kInvalidArgument, "the sequences share no frame index");
   }
-  result.detection_agreement_pct = 100.0 * static_cast<double>(agreeing) / static_cast<double>(result.frames_compared);
+  result.detection_agreement_pct =
+      100.0 * static_cast<double>(agreeing) / static_cast<double>(result.frames_compared);
   std::sort(errors.begin(), errors.end());
   result.median_error_pct = quantile(errors, 0.5);
   result.p95_error_pct = quantile(errors, 0.95);

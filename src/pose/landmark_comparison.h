@@ -8,12 +8,12 @@
 namespace dd::pose {
 
 struct LandmarkComparison {
-  int64_t frames_compared = 0;   // frames present (by index) in both sequences
+  int64_t frames_compared = 0;  // frames present (by index) in both sequences
   int64_t frames_both_detected = 0;
-  int64_t frames_only_ours = 0;       // we found a pose, the reference did not
-  int64_t frames_only_reference = 0;  // the reference found a pose, we did not
-  double detection_agreement_pct = 0; // frames where both agree on pose/no pose, of those compared
-  double median_error_pct = 0;        // over all 33 landmarks of frames both detected
+  int64_t frames_only_ours = 0;        // we found a pose, the reference did not
+  int64_t frames_only_reference = 0;   // the reference found a pose, we did not
+  double detection_agreement_pct = 0;  // frames where both agree on pose/no pose, of those compared
+  double median_error_pct = 0;         // over all 33 landmarks of frames both detected
   double p95_error_pct = 0;
   double max_error_pct = 0;
 };

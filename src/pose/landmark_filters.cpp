@@ -27,9 +27,11 @@ float OneEuroFilter::apply(int64_t timestamp_ns, double value_scale, float value
     frequency_ = 1.0 / (static_cast<double>(timestamp_ns - last_time_ns_) * 1e-9);
   }
   last_time_ns_ = timestamp_ns;
-  const double dvalue =
-      x_.has_last_raw_value() ? (static_cast<double>(value) - x_.last_raw_value()) * value_scale * frequency_ : 0.0;
-  const double edvalue = dx_.apply(static_cast<float>(dvalue), static_cast<float>(alpha(params_.derivate_cutoff)));
+  const double dvalue = x_.has_last_raw_value()
+                            ? (static_cast<double>(value) - x_.last_raw_value()) * value_scale * frequency_
+                            : 0.0;
+  const double edvalue =
+      dx_.apply(static_cast<float>(dvalue), static_cast<float>(alpha(params_.derivate_cutoff)));
   const double cutoff = params_.min_cutoff + params_.beta * std::fabs(edvalue);
   return x_.apply(value, static_cast<float>(alpha(cutoff)));
 }

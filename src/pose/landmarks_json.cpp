@@ -36,7 +36,8 @@ Result<bool> parse_landmark_list(const json& value, const std::string& where,
     for (const json& number : point) {
       if (!number.is_number()) return invalid(fmt::format("{}[{}] holds a non-number", where, i));
     }
-    out[i] = Landmark{point[0].get<float>(), point[1].get<float>(), point[2].get<float>(), point[3].get<float>(), 0.0f};
+    out[i] = Landmark{point[0].get<float>(), point[1].get<float>(), point[2].get<float>(),
+                      point[3].get<float>(), 0.0f};
   }
   return true;
 }
@@ -75,7 +76,8 @@ Result<LandmarksDocument> parse_landmarks_json(std::string_view text) {
   if (!root.is_object()) return invalid("top level must be an object");
   LandmarksDocument document;
   const auto string_field = [&](const char* key, std::string& out) -> Status {
-    if (!root.contains(key) || !root[key].is_string()) return invalid(fmt::format("\"{}\" must be a string", key));
+    if (!root.contains(key) || !root[key].is_string())
+      return invalid(fmt::format("\"{}\" must be a string", key));
     out = root[key].get<std::string>();
     return ok_status();
   };

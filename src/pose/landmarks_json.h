@@ -13,8 +13,8 @@
 namespace dd::pose {
 
 struct LandmarksDocument {
-  std::string video;  // file name of the source video
-  std::string model;  // landmark model: lite | full | heavy
+  std::string video;      // file name of the source video
+  std::string model;      // landmark model: lite | full | heavy
   PoseSequence sequence;  // presence is not stored: read-back landmarks carry presence 0
 };
 

@@ -13,7 +13,9 @@ constexpr OneEuroParams kLandmarkFilter{0.05, 80.0, 1.0};
 constexpr OneEuroParams kWorldFilter{0.1, 40.0, 1.0};
 constexpr OneEuroParams kAuxFilter{0.01, 10.0, 1.0};
 
-Point2f point(const Landmark& lm) { return {lm.x, lm.y}; }
+Point2f point(const Landmark& lm) {
+  return {lm.x, lm.y};
+}
 
 }  // namespace
 
@@ -30,8 +32,9 @@ PoseSmoother::PoseSmoother()
       aux_visibility_(2, kVisibilityAlpha),
       aux_filter_(2, kAuxFilter) {}
 
-void PoseSmoother::apply(std::array<Landmark, kLandmarkCount>& landmarks, std::array<Landmark, kLandmarkCount>& world,
-                         std::array<Landmark, 2>& aux, int64_t timestamp_ns, int width, int height, bool smooth) {
+void PoseSmoother::apply(std::array<Landmark, kLandmarkCount>& landmarks,
+                         std::array<Landmark, kLandmarkCount>& world, std::array<Landmark, 2>& aux,
+                         int64_t timestamp_ns, int width, int height, bool smooth) {
   const float w = static_cast<float>(width);
   const float h = static_cast<float>(height);
   // Object scale from the unfiltered aux landmarks: the alignment rect's mean side in px.

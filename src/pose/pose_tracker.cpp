@@ -19,9 +19,9 @@ enum LandmarkOutput : size_t { kLandmarks = 0, kPoseFlag = 1, kHeatmap = 3, kWor
 Status check_shapes(const nn::Model& model, const std::filesystem::path& path,
                     std::initializer_list<size_t> input_counts, std::initializer_list<size_t> output_counts) {
   const auto mismatch = [&](const char* what) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("pose: {} has unexpected {} tensors (not a MediaPipe pose model?)", path.string(),
-                                  what));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("pose: {} has unexpected {} tensors (not a MediaPipe pose model?)", path.string(), what));
   };
   if (model.inputs().size() != input_counts.size() || model.outputs().size() != output_counts.size()) {
     return mismatch("input/output");
@@ -37,7 +37,9 @@ Status check_shapes(const nn::Model& model, const std::filesystem::path& path,
   return ok_status();
 }
 
-Point2f point(const Landmark& lm) { return {lm.x, lm.y}; }
+Point2f point(const Landmark& lm) {
+  return {lm.x, lm.y};
+}
 
 }  // namespace
 
@@ -74,7 +76,8 @@ Result<std::unique_ptr<PoseTracker>> PoseTracker::create(const PoseOptions& opti
   DD_TRY(check_shapes(**landmark, *landmark_path, {kLandmarkInputSize * kLandmarkInputSize * 3},
                       {kModelLandmarkCount * 5, 1, kLandmarkInputSize * kLandmarkInputSize,
                        kHeatmapSize * kHeatmapSize * kModelLandmarkCount, kModelLandmarkCount * 3}));
-  DD_LOG_INFO("pose: loaded {} and {}", detector_path->filename().string(), landmark_path->filename().string());
+  DD_LOG_INFO("pose: loaded {} and {}", detector_path->filename().string(),
+              landmark_path->filename().string());
   return std::unique_ptr<PoseTracker>(
       new PoseTracker(options, std::move(detector).value(), std::move(landmark).value()));
 }

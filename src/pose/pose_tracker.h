@@ -13,8 +13,8 @@
 
 #include "core/result.h"
 #include "pose/detection.h"
-#include "pose/pose_smoother.h"
 #include "pose/pose_frame.h"
+#include "pose/pose_smoother.h"
 
 namespace dd::nn {
 class Model;
@@ -23,13 +23,13 @@ class Model;
 namespace dd::pose {
 
 struct PoseOptions {
-  std::string model = "full";         // landmark model: lite | full | heavy
-  std::filesystem::path model_dir;    // directory of the .tflite files
+  std::string model = "full";             // landmark model: lite | full | heavy
+  std::filesystem::path model_dir;        // directory of the .tflite files
   float min_detection_confidence = 0.5f;  // detector score threshold (kept if >=)
   float min_tracking_confidence = 0.5f;   // pose flag threshold (pose present if >)
-  bool smooth_landmarks = true;       // one-euro smoothing of landmarks and world landmarks
-  bool static_image_mode = false;     // detector on every frame, no tracking, no smoothing
-  int num_threads = 0;                // inference threads; 0 = all cores
+  bool smooth_landmarks = true;           // one-euro smoothing of landmarks and world landmarks
+  bool static_image_mode = false;         // detector on every frame, no tracking, no smoothing
+  int num_threads = 0;                    // inference threads; 0 = all cores
 };
 
 class PoseTracker {
@@ -53,7 +53,8 @@ class PoseTracker {
   const PoseOptions& options() const { return options_; }
 
  private:
-  PoseTracker(const PoseOptions& options, std::unique_ptr<nn::Model> detector, std::unique_ptr<nn::Model> landmark);
+  PoseTracker(const PoseOptions& options, std::unique_ptr<nn::Model> detector,
+              std::unique_ptr<nn::Model> landmark);
   // The best detection's ROI in this frame, or nullopt when the detector finds nobody.
   Result<std::optional<NormalizedRect>> detect(const cv::Mat& rgb);
   void lose_track();

@@ -11,7 +11,9 @@ namespace {
 
 constexpr float kPi = std::numbers::pi_v<float>;
 
-float logit(float p) { return std::log(p / (1.0f - p)); }
+float logit(float p) {
+  return std::log(p / (1.0f - p));
+}
 
 Detection make_detection(float xmin, float ymin, float w, float h, float score, float kx = 0, float ky = 0) {
   Detection d;
@@ -83,8 +85,8 @@ TEST(DecodeDetectionsTest, DecodesOneAnchor_AndThresholdsScores) {
     r[5 + 2 * k] = -2.24f * static_cast<float>(k);
   }
   scores[i] = logit(0.8f);
-  scores[0] = 1000.0f;  // clamped to 100 -> score 1
-  boxes[2] = -1.0f;     // but its width is negative: dropped
+  scores[0] = 1000.0f;      // clamped to 100 -> score 1
+  boxes[2] = -1.0f;         // but its width is negative: dropped
   scores[5] = logit(0.5f);  // exactly at the threshold: kept
   boxes[5 * 12 + 2] = boxes[5 * 12 + 3] = 1.0f;
   const std::vector<Detection> detections = decode_detections(boxes, scores, 0.5f);
@@ -150,7 +152,7 @@ TEST(RoiTest, UprightPerson_ZeroRotationAndSquareSide) {
   EXPECT_NEAR(roi.rotation, 0.0f, 1e-6);
   EXPECT_NEAR(roi.x_center, 0.5f, 1e-7);
   EXPECT_NEAR(roi.y_center, 0.6f, 1e-7);
-  EXPECT_NEAR(roi.width * 1000, 250.0f, 1e-3);   // 2.5 * 100 px
+  EXPECT_NEAR(roi.width * 1000, 250.0f, 1e-3);  // 2.5 * 100 px
   EXPECT_NEAR(roi.height * 500, 250.0f, 1e-3);
 }
 

@@ -88,8 +88,8 @@ TEST(ImageToTensorTest, RoiCrop_ReplicatesBorderAndSamplesGradient) {
   // ROI: 512 px square centred on the frame: half of it is outside, replicated.
   roi_to_tensor(rgb, {0.5f, 0.5f, 2.0f, 8.0f, 0.0f}, 256, tensor, scratch);
   const auto at = [&](int row, int col) { return tensor[(row * 256 + col) * 3] * 255.0f; };
-  EXPECT_NEAR(at(128, 0), 0.0f, 1e-4);     // left of the frame: column 0 replicated
-  EXPECT_NEAR(at(128, 255), 255.0f, 1e-4); // right: column 255 replicated
+  EXPECT_NEAR(at(128, 0), 0.0f, 1e-4);      // left of the frame: column 0 replicated
+  EXPECT_NEAR(at(128, 255), 255.0f, 1e-4);  // right: column 255 replicated
   // Tensor column u samples x = 2u - 127.5; u = 100 -> x = 72.5 -> value 72.5 (rounded by the 8-bit warp).
   EXPECT_NEAR(at(128, 100), 72.5f, 0.6f);
 }
@@ -129,7 +129,9 @@ class HeatmapTest : public ::testing::Test {
   static constexpr int kSize = 64;
   static constexpr int kChannels = 2;
   std::vector<float> heatmap = std::vector<float>(kSize * kSize * kChannels, -20.0f);  // sigmoid ~ 0
-  void set(int row, int col, int channel, float logit) { heatmap[(row * kSize + col) * kChannels + channel] = logit; }
+  void set(int row, int col, int channel, float logit) {
+    heatmap[(row * kSize + col) * kChannels + channel] = logit;
+  }
 };
 
 TEST_F(HeatmapTest, Refine_MovesToWeightedMeanWithoutHalfCellOffset) {

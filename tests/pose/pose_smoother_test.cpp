@@ -60,11 +60,11 @@ TEST(PoseSmootherTest, PoseLost_ResetsLandmarksButKeepsVisibilityAndWorld) {
   smoother.on_pose_lost();
   Frame b = make_frame(0.05f, 0.0f);
   smoother.apply(b.landmarks, b.world, b.aux, filter_timestamp_ns(0.1), 1000, 1000, true);
-  EXPECT_NEAR(b.landmarks[0].x, 0.35f, 1e-6);     // fresh start: raw value
+  EXPECT_NEAR(b.landmarks[0].x, 0.35f, 1e-6);  // fresh start: raw value
   EXPECT_NEAR(b.aux[0].x, 0.55f, 1e-6);
   EXPECT_NEAR(b.landmarks[0].visibility, 0.9f, 1e-6);  // low-pass kept its state
   EXPECT_NEAR(b.world[0].visibility, 0.9f, 1e-6);
-  EXPECT_LT(b.world[0].x, 0.15f - 1e-3f);         // world one-euro kept its state
+  EXPECT_LT(b.world[0].x, 0.15f - 1e-3f);  // world one-euro kept its state
 }
 
 }  // namespace

@@ -82,7 +82,9 @@ TEST(PoseTrackerTest, Messi_PoseInsidePlayerAndSidesNotSwapped) {
   }
   // Facing the camera: his right hand is stretched out on the left of the photo (~80, 92 px),
   // his left hand at ~(357, 167), his nose at ~(237, 117).
-  const auto px = [&](int i) { return cv::Point2f(frame->landmarks[i].x * 548, frame->landmarks[i].y * 342); };
+  const auto px = [&](int i) {
+    return cv::Point2f(frame->landmarks[i].x * 548, frame->landmarks[i].y * 342);
+  };
   EXPECT_LT(cv::norm(px(kRightWrist) - cv::Point2f(80, 92)), 30.0);
   EXPECT_LT(cv::norm(px(kLeftWrist) - cv::Point2f(357, 167)), 30.0);
   EXPECT_LT(cv::norm(px(kNose) - cv::Point2f(237, 117)), 20.0);
@@ -121,7 +123,8 @@ TEST(PoseTrackerTest, MovingPlayer_LandmarksFollowThePath) {
     ASSERT_TRUE(frame->detected) << "frame " << i;
     if (i == kStillFrames - 1) still = *frame;
     if (i < kStillFrames) continue;
-    for (int lm : {kNose, kLeftShoulder, kRightShoulder, kLeftElbow, kLeftWrist, kRightWrist, kLeftHip, kLeftKnee}) {
+    for (int lm :
+         {kNose, kLeftShoulder, kRightShoulder, kLeftElbow, kLeftWrist, kRightWrist, kLeftHip, kLeftKnee}) {
       const float expected_x = still.landmarks[lm].x * 800 + dx;
       const float expected_y = still.landmarks[lm].y * 520 + dy;
       // Model jitter as the ROI moves, and the one-euro filter's lag on a 6.3 px/frame path.
