@@ -7,6 +7,7 @@
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
+#include "app/pose_command.h"
 #include "core/log.h"
 #include "core/version.h"
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&global] { dd::set_log_level(global.log_level); });
 
   add_models_command(app, global, &exit_code);
+  add_pose_commands(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);
