@@ -8,6 +8,8 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include <algorithm>
+#include <cmath>
 #include <new>
 
 namespace dd::video {
@@ -79,6 +81,18 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   detail::FramePtr frame(av_frame_alloc());
   if (!packet || !frame) return make_error(ErrorCode::kInternal, "cannot allocate FFmpeg packet/frame");
 
+  // Sample 0 is placed at the first video frame (the reader's timestamp 0), so audio events
+  // and frame timestamps share one clock even when the streams start at different times.
+  const AVStream& audio_stream = *fmt->streams[stream_index];
+  double video_start_s = 0;
+  const int video_index = detail::find_video_stream(*fmt);
+  if (video_index >= 0 && fmt->streams[video_index]->start_time != AV_NOPTS_VALUE) {
+    const AVStream& video = *fmt->streams[video_index];
+    video_start_s = static_cast<double>(video.start_time) * av_q2d(video.time_base);
+  }
+  bool aligned = false;
+  int64_t samples_to_drop = 0;
+
   AudioTrack track;
   track.sample_rate = sample_rate;
   int64_t corrupt = 0;
@@ -86,8 +100,21 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   while (true) {
     rc = avcodec_receive_frame(dec, frame.get());
     if (rc == 0) {
+      if (!aligned && frame->best_effort_timestamp != AV_NOPTS_VALUE) {
+        const double start_s =
+            static_cast<double>(frame->best_effort_timestamp) * av_q2d(audio_stream.time_base) - video_start_s;
+        const auto shift = static_cast<int64_t>(std::llround(start_s * sample_rate));
+        if (shift > 0) track.samples.assign(static_cast<size_t>(shift), 0.0f);
+        samples_to_drop = std::max<int64_t>(0, -shift);
+      }
+      aligned = true;
       DD_TRY(convert_into(swr.get(), const_cast<const uint8_t**>(frame->extended_data),
                           frame->nb_samples, track));
+      if (samples_to_drop > 0) {
+        const auto drop = static_cast<size_t>(std::min<int64_t>(samples_to_drop, static_cast<int64_t>(track.samples.size())));
+        track.samples.erase(track.samples.begin(), track.samples.begin() + static_cast<std::ptrdiff_t>(drop));
+        samples_to_drop -= static_cast<int64_t>(drop);
+      }
       av_frame_unref(frame.get());
       continue;
     }

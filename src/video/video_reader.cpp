@@ -34,6 +34,9 @@ struct VideoReader::State {
 
 namespace {
 
+// More than swscale writes or reads past the end of a row in its vector loops.
+constexpr int kSwsSpareBytes = 256;
+
 // Scale-before-rotate size: the rotated frame must fit max_height, so a 90/270 rotation
 // limits the decoded width.
 cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg, int max_height) {
@@ -174,7 +177,11 @@ Result<bool> VideoReader::read(VideoFrame& out) {
   sws_setColorspaceDetails(s.sws.get(), coefficients, is_full_range(*frame) ? 1 : 0,
                            sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
 
-  cv::Mat scaled(s.scaled_size, CV_8UC3);
+  // swscale's SIMD code may write a few bytes past the last row (seen at 1080 px wide RGB24),
+  // so the buffer gets spare rows and the frame is a view of the rows above (still continuous).
+  const int spare_rows = 1 + kSwsSpareBytes / (s.scaled_size.width * 3);
+  cv::Mat buffer(s.scaled_size.height + spare_rows, s.scaled_size.width, CV_8UC3);
+  cv::Mat scaled = buffer.rowRange(0, s.scaled_size.height);
   uint8_t* dst_data[4] = {scaled.data, nullptr, nullptr, nullptr};
   const int dst_stride[4] = {static_cast<int>(scaled.step[0]), 0, 0, 0};
   sws_scale(s.sws.get(), frame->data, frame->linesize, 0, frame->height, dst_data, dst_stride);

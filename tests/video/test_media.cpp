@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -87,9 +89,26 @@ bool make(const std::string& name, const fs::path& tmp) {
   if (name == "audio_only.m4a") {
     return run_command(std::string(kFfmpeg) + kAudioSource + "-c:a aac -f mp4 " + out);
   }
+  if (name == "wide.mp4") {
+    // 1080 px wide RGB24 rows: swscale's vector code overruns an exactly sized buffer.
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i testsrc2=size=1080x64:rate=30:duration=0.5 "
+                       "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " + out);
+  }
   if (name == "tiny.avi") {
     return run_command(std::string(kFfmpeg) +
                        "-f lavfi -i testsrc2=size=8x8:rate=30:duration=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
+  }
+  if (name == "sync_aac.mkv" || name == "sync_pcm.mkv") {
+    // Video starts 0.5 s after the audio; at 1.5 s the picture turns white and a 1 kHz tone
+    // starts, so both events sit 1.0 s after the first frame.
+    const std::string audio_codec = name == "sync_aac.mkv" ? "aac" : "pcm_s16le";
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i color=black:s=160x120:r=30:d=2 -f lavfi -i color=white:s=160x120:r=30:d=2 "
+                       "-f lavfi -i sine=frequency=1000:sample_rate=44100:duration=2.5 -filter_complex "
+                       "\"[0][1]overlay=enable='gte(t,1)',setpts=PTS+0.5/TB[v];"
+                       "[2]volume=volume=0:enable='lt(t,1.5)'[a]\" -map '[v]' -map '[a]' "
+                       "-c:v libx264 -preset ultrafast -c:a " + audio_codec + " -f matroska " + out);
   }
   if (name == "empty.mp4") return write_bytes(tmp, "");
   if (name == "text.mp4") {
@@ -128,6 +147,17 @@ bool make(const std::string& name, const fs::path& tmp) {
 }  // namespace
 
 bool run_command(const std::string& command) { return std::system(command.c_str()) == 0; }
+
+std::string command_output(const std::string& command) {
+  std::string text;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return text;
+  std::array<char, 256> buffer{};
+  size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), got);
+  ::pclose(pipe);
+  return text;
+}
 
 fs::path media(const std::string& name) {
   const fs::path path = media_dir() / name;

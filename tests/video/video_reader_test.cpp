@@ -107,6 +107,21 @@ TEST(VideoReaderTest, DecodesAllFrames_OtherContainers) {
   }
 }
 
+TEST(VideoReaderTest, SurvivesConverterOverrun_1080WideFrames) {
+  // Before the spare rows, this aborted with heap corruption in release builds (FFmpeg's
+  // assembly is not seen by ASan; valgrind shows the write past the end).
+  auto reader = VideoReader::open(media("wide.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;  // reused on purpose: freeing the previous frame exposed the damage
+  int64_t count = 0;
+  while (*(*reader)->read(frame)) ++count;
+  EXPECT_EQ(count, 15);
+  EXPECT_EQ(frame.rgb.cols, 1080);
+  EXPECT_TRUE(frame.rgb.isContinuous());
+  // Left bar of testsrc2 is red.
+  EXPECT_GT(frame.rgb.at<cv::Vec3b>(60, 40)[0], 180);
+}
+
 TEST(VideoReaderTest, RotatesFrames_Rotated90) {
   auto reader = VideoReader::open(media("rot90.mov"));
   ASSERT_TRUE(reader.has_value()) << reader.error().message;

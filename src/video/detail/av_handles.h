@@ -5,6 +5,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/audio_fifo.h>
 #include <libavutil/frame.h>
 #include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
@@ -17,6 +18,16 @@ namespace dd::video::detail {
 
 struct InputFormatDeleter {
   void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+// Closes the file (if the muxer opened one) before freeing the context.
+struct OutputFormatDeleter {
+  void operator()(AVFormatContext* ctx) const {
+    if (ctx->oformat != nullptr && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+    avformat_free_context(ctx);
+  }
+};
+struct AudioFifoDeleter {
+  void operator()(AVAudioFifo* fifo) const { av_audio_fifo_free(fifo); }
 };
 struct CodecContextDeleter {
   void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
@@ -35,6 +46,8 @@ struct SwrDeleter {
 };
 
 using InputFormatPtr = std::unique_ptr<AVFormatContext, InputFormatDeleter>;
+using OutputFormatPtr = std::unique_ptr<AVFormatContext, OutputFormatDeleter>;
+using AudioFifoPtr = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;

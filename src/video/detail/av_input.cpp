@@ -40,11 +40,6 @@ void forward_ffmpeg_log(void* avcl, int level, const char* fmt, va_list args) {
   }
 }
 
-void install_ffmpeg_log() {
-  static std::once_flag once;
-  std::call_once(once, [] { av_log_set_callback(forward_ffmpeg_log); });
-}
-
 // Whether the first bytes look like a container FFmpeg knows: tells a truncated video
 // (DataLoss) from a file that was never a video (InvalidArgument).
 bool looks_like_media(const std::filesystem::path& path) {
@@ -74,6 +69,11 @@ double to_seconds(int64_t value, AVRational time_base) {
 }
 
 }  // namespace
+
+void install_ffmpeg_log() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_callback(forward_ffmpeg_log); });
+}
 
 std::string av_error_text(int code) {
   std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};

@@ -10,6 +10,9 @@
 
 namespace dd::video::detail {
 
+// Routes FFmpeg's own log lines into ours (debug level); idempotent.
+void install_ffmpeg_log();
+
 // Opens the file and reads its stream parameters; NotFound for a missing file,
 // InvalidArgument for an empty or unrecognised file, DataLoss for a recognised but broken one.
 Result<InputFormatPtr> open_input(const std::filesystem::path& path);
