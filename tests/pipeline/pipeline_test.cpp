@@ -28,9 +28,10 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(fs::exists(kPersonImage)) << kPersonImage << " missing (Debian package opencv-doc)";
     // 2 s at 15 fps: the player pans slowly from left to right, with a 440 Hz tone.
     ffmpeg("-loop 1 -i " + kPersonImage.string() +
-           " -f lavfi -i sine=frequency=440:sample_rate=44100 -filter_complex "
-           "\"[0:v]scale=480:-2,pad=640:ih:(ow-iw)*t/2:0,format=yuv420p[v]\" -map \"[v]\" -map 1:a "
-           "-t 2 -r 15 -c:v libx264 -preset ultrafast -c:a aac -shortest " + (dir_ / "person.mp4").string());
+           " -f lavfi -i color=c=gray:size=640x300:rate=15 -f lavfi -i sine=frequency=440:sample_rate=44100"
+           " -filter_complex \"[0:v]scale=480:300[p];[1:v][p]overlay=x=(W-w)*t/2:y=0,format=yuv420p[v]\""
+           " -map \"[v]\" -map 2:a -t 2 -r 15 -c:v libx264 -preset ultrafast -c:a aac " +
+           (dir_ / "person.mp4").string());
     ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -c:v libx264 -preset ultrafast " +
            (dir_ / "nobody.mp4").string());
     ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
