@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "app/analyze_command.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
 
   add_models_command(app, global, &exit_code);
   add_pose_commands(app, global, &exit_code);
+  add_analyze_command(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);
