@@ -158,6 +158,7 @@ async function startAnalysis(event) {
   try {
     const body = await api.startAnalysis(state.sessionId, model);
     openProcessing(state.sessionId, state.filename, body.websocket_url);
+    refreshSessions();
   } catch (error) {
     $('start-button').disabled = false;
     reportError('Could not start the analysis', error);
