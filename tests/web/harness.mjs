@@ -38,10 +38,10 @@ function serverBinary() {
   const bin = process.env.DD_SERVER_BIN || path.join(kRepoDir, 'build', 'src', 'app', 'dancedynamics');
   if (!fs.existsSync(bin)) return null;
   try {
-    execFileSync(bin, ['serve', '--help'], { stdio: 'ignore', timeout: 5000 });
-    return bin;
+    const help = execFileSync(bin, ['--help'], { timeout: 5000 }).toString();
+    return /^\s+serve\s/m.test(help) ? bin : null; // null: built, but without the serve command yet
   } catch {
-    return null; // built, but without the serve command yet
+    return null;
   }
 }
 

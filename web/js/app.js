@@ -117,6 +117,7 @@ function upload(file) {
   const fill = $('upload-fill');
   const label = $('upload-label');
   $('dropzone').dataset.state = 'uploading';
+  $('file-card').dataset.state = 'uploading';
   setProgress(bar, fill, 0);
   label.textContent = 'Uploading… 0%';
   const job = api.uploadVideo(file, (loaded, total) => {
@@ -144,7 +145,8 @@ function upload(file) {
       if (state.upload !== job) return;
       state.upload = null;
       $('dropzone').dataset.state = 'error';
-      label.textContent = 'Upload failed.';
+      $('file-card').dataset.state = 'error';
+      label.textContent = `Upload failed: ${error.message}`;
       reportError('Upload failed', error);
     },
   );

@@ -151,15 +151,12 @@ export function createTimelineChart(canvas, timeline, durationS, onSeek) {
   canvas.setAttribute('aria-valuemin', '0');
   canvas.setAttribute('aria-valuemax', String(Math.round(duration * 10) / 10));
 
-  draw();
-  return {
-    bands,
-    setTime(s) {
-      playheadS = s;
-      canvas.setAttribute('aria-valuenow', String(Math.round(s * 10) / 10));
-      canvas.setAttribute('aria-valuetext', `${s.toFixed(1)} seconds`);
-      draw();
-    },
-    redraw: draw,
+  const setTime = (s) => {
+    playheadS = s;
+    canvas.setAttribute('aria-valuenow', String(Math.round(s * 10) / 10));
+    canvas.setAttribute('aria-valuetext', `${s.toFixed(1)} of ${duration.toFixed(1)} seconds`);
+    draw();
   };
+  setTime(0);
+  return { bands, setTime, redraw: draw };
 }
