@@ -1,0 +1,563 @@
+#include "server/api.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <system_error>
+
+#include "core/log.h"
+#include "core/version.h"
+#include "pose/model_files.h"
+#include "server/openapi.h"
+
+namespace dd::server {
+namespace {
+
+namespace fs = std::filesystem;
+using store::Session;
+using store::SessionStatus;
+
+constexpr std::array<std::string_view, 6> kVideoExtensions = {"mp4", "mov", "avi", "mkv", "webm", "m4v"};
+constexpr std::array<std::string_view, 3> kModels = {"lite", "full", "heavy"};
+
+std::string iso_time(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::array<char, 32> text{};
+  const size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &utc);
+  std::array<char, 8> millis{};
+  std::snprintf(millis.data(), millis.size(), ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return std::string(text.data(), length) + millis.data();
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const size_t end = std::min(path.find('/'), path.size());
+    parts.push_back(path.substr(0, end));
+    path.remove_prefix(end);
+  }
+  return parts;
+}
+
+std::string download_url(const Session& session) {
+  return session.outputs.overlay_mp4.empty() ? std::string() : "/api/download/" + session.id;
+}
+
+nlohmann::json download_url_json(const Session& session) {
+  const std::string url = download_url(session);
+  return url.empty() ? nlohmann::json(nullptr) : nlohmann::json(url);
+}
+
+nlohmann::json parsed_results(const Session& session) {
+  auto results = nlohmann::json::parse(session.results_json, nullptr, /*allow_exceptions=*/false);
+  return results.is_discarded() ? nlohmann::json::object() : results;
+}
+
+double progress_fraction(const Session& session) {
+  if (session.status == SessionStatus::kCompleted) return 1.0;
+  auto it = session.progress.find("progress");
+  return it != session.progress.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// Validates analysis options; the error text names the offending field.
+Result<nlohmann::json> validate_options(const nlohmann::json& options) {
+  if (!options.is_object()) return make_error(ErrorCode::kInvalidArgument, "options must be a JSON object");
+  for (const auto& [key, value] : options.items()) {
+    if (key == "model") {
+      if (!value.is_string() ||
+          std::find(kModels.begin(), kModels.end(), value.get<std::string>()) == kModels.end()) {
+        return make_error(ErrorCode::kInvalidArgument, "model must be one of lite, full, heavy");
+      }
+    } else if (key == "write_video" || key == "smooth_landmarks") {
+      if (!value.is_boolean()) return make_error(ErrorCode::kInvalidArgument, key + " must be true or false");
+    } else if (key == "min_detection_confidence" || key == "min_tracking_confidence") {
+      if (!value.is_number() || value.get<double>() < 0.0 || value.get<double>() > 1.0) {
+        return make_error(ErrorCode::kInvalidArgument, key + " must be a number from 0 to 1");
+      }
+    } else {
+      return make_error(ErrorCode::kInvalidArgument, "unknown option: " + key);
+    }
+  }
+  return options;
+}
+
+std::string mime_type(const fs::path& path) {
+  static const std::pair<std::string_view, std::string_view> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"},
+      {".mp4", "video/mp4"},
+  };
+  const std::string extension = path.extension().string();
+  for (const auto& [suffix, type] : kTypes) {
+    if (extension == suffix) return std::string(type);
+  }
+  return "application/octet-stream";
+}
+
+ApiResponse file_response(const fs::path& path, std::string content_type) {
+  ApiResponse response;
+  response.file = path;
+  response.content_type = std::move(content_type);
+  return response;
+}
+
+}  // namespace
+
+ApiResponse json_response(int status, const nlohmann::json& body) {
+  ApiResponse response;
+  response.status = status;
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+ApiResponse error_response(int status, std::string_view detail) {
+  return json_response(status, {{"detail", detail}});
+}
+
+std::string display_filename(std::string_view client_filename) {
+  const size_t slash = client_filename.find_last_of("/\\");
+  if (slash != std::string_view::npos) client_filename.remove_prefix(slash + 1);
+  std::string name;
+  for (char c : client_filename) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) name.push_back(c);
+  }
+  if (name.size() > 255) name.resize(255);
+  return name;
+}
+
+Api::Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober)
+    : config_(config), store_(store), jobs_(jobs), prober_(std::move(prober)) {
+  auto landmark_model = pose::landmark_model_from_name(config_.default_model);
+  models_present_ = landmark_model &&
+                    pose::locate_model_file(config_.model_dir, pose::ModelFile::kDetector, false).has_value() &&
+                    pose::locate_model_file(config_.model_dir, *landmark_model, false).has_value();
+}
+
+std::string Api::new_session_id() {
+  std::array<unsigned char, 16> bytes{};
+  // RAND_bytes only fails when the system has no entropy source at all.
+  DD_CHECK(RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) == 1, "no random source for session ids");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char byte : bytes) {
+    id.push_back(kHex[byte >> 4]);
+    id.push_back(kHex[byte & 0xf]);
+  }
+  return id;
+}
+
+bool Api::is_session_id(std::string_view id) {
+  return id.size() == 32 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string Api::accepted_extension(std::string_view filename) {
+  const std::string name = display_filename(filename);
+  const size_t dot = name.find_last_of('.');
+  if (dot == std::string::npos) return "";
+  std::string extension = name.substr(dot + 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return std::find(kVideoExtensions.begin(), kVideoExtensions.end(), extension) != kVideoExtensions.end()
+             ? extension
+             : "";
+}
+
+fs::path Api::session_dir(const std::string& id) const { return config_.data_dir / "sessions" / id; }
+
+ApiResponse Api::finish_upload(const std::string& id, std::string_view client_filename, const fs::path& input_path,
+                               int64_t size_bytes) {
+  auto reject = [&](int status, const std::string& detail) {
+    std::error_code ec;
+    fs::remove_all(session_dir(id), ec);
+    return error_response(status, detail);
+  };
+  auto video = prober_(input_path);
+  if (!video) return reject(400, "not a decodable video: " + video.error().message);
+  if (video->duration_s > config_.max_video_duration_s) {
+    return reject(400, "video is " + std::to_string(static_cast<int64_t>(video->duration_s)) +
+                           " s long; the limit is " + std::to_string(static_cast<int64_t>(config_.max_video_duration_s)) +
+                           " s");
+  }
+  Session session;
+  session.id = id;
+  session.filename = display_filename(client_filename);
+  session.input_path = input_path.string();
+  session.output_dir = session_dir(id).string();
+  session.size_bytes = size_bytes;
+  const std::string resolution = std::to_string(video->width) + "x" + std::to_string(video->height);
+  session.video_info = {{"duration", video->duration_s}, {"width", video->width},     {"height", video->height},
+                        {"resolution", resolution},      {"fps", video->fps},         {"frame_count", video->frame_count}};
+  session.created_at_ms = now_ms();
+  if (auto created = store_.create_session(session); !created) {
+    DD_LOG_ERROR("server: cannot record upload {}: {}", id, created.error().message);
+    return reject(500, "cannot record the upload");
+  }
+  return json_response(200, {{"success", true},
+                             {"session_id", id},
+                             {"filename", session.filename},
+                             {"size", size_bytes},
+                             {"duration", video->duration_s},
+                             {"resolution", resolution},
+                             {"fps", video->fps},
+                             {"frame_count", video->frame_count}});
+}
+
+ApiResponse Api::handle(const ApiRequest& request) {
+  const auto parts = split_path(request.path);
+  const std::string& method = request.method;
+  auto only = [&](std::string_view allowed) -> std::optional<ApiResponse> {
+    if (method == allowed) return std::nullopt;
+    ApiResponse response = error_response(405, "Method Not Allowed");
+    response.allow = std::string(allowed);
+    return response;
+  };
+  auto session_route = [&](std::string_view name, size_t count) {
+    return parts.size() == count && parts[0] == "api" && parts[1] == name;
+  };
+
+  if (request.path == "/health") {
+    if (auto wrong = only("GET")) return *wrong;
+    return health();
+  }
+  if (request.path == "/openapi.json") {
+    if (auto wrong = only("GET")) return *wrong;
+    return json_response(200, openapi_document());
+  }
+  if (request.path == "/api/docs") {
+    if (auto wrong = only("GET")) return *wrong;
+    return static_file("/api-docs.html");
+  }
+  if (request.path == "/api/upload") return *only("POST");  // reached only with another method
+  if (request.path == "/api/sessions") {
+    if (auto wrong = only("GET")) return *wrong;
+    return sessions();
+  }
+  if (parts.size() == 2 && parts[0] == "ws") {
+    if (auto wrong = only("GET")) return *wrong;
+    return error_response(400, "WebSocket upgrade required");
+  }
+  const bool has_id = parts.size() >= 3 && parts[0] == "api";
+  const std::string id = has_id ? std::string(parts[2]) : std::string();
+  if (session_route("analyze", 3)) {
+    if (auto wrong = only("POST")) return *wrong;
+    return analyze(id, request.body);
+  }
+  if (session_route("results", 3)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return results(id);
+  }
+  if (session_route("download", 3)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return download(id);
+  }
+  if (session_route("export", 4)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return export_file(id, std::string(parts[3]));
+  }
+  if (session_route("session", 3)) {
+    if (method == "DELETE") return delete_session(id);
+    if (method == "GET") return session_info(id);
+    ApiResponse response = error_response(405, "Method Not Allowed");
+    response.allow = "GET, DELETE";
+    return response;
+  }
+  if (!parts.empty() && parts[0] == "api") return error_response(404, "Not Found");
+  if (method != "GET") return error_response(404, "Not Found");
+  return static_file(request.path);
+}
+
+ApiResponse Api::analyze(const std::string& id, const std::string& body) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  nlohmann::json options = nlohmann::json::object();
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    options = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (options.is_discarded()) return error_response(400, "request body is not valid JSON");
+  }
+  auto valid = validate_options(options);
+  if (!valid) return error_response(422, valid.error().message);
+  auto queued = store_.enqueue_job(id, options);
+  if (!queued) {
+    switch (queued.error().code) {
+      case ErrorCode::kNotFound: return error_response(404, "session not found");
+      case ErrorCode::kFailedPrecondition: return error_response(409, queued.error().message);
+      default: return error_response(500, "cannot queue the analysis");
+    }
+  }
+  jobs_.notify();
+  auto position = store_.queue_position(id);
+  return json_response(202, {{"success", true},
+                             {"message", "analysis queued"},
+                             {"session_id", id},
+                             {"websocket_url", "/ws/" + id},
+                             {"queue_position", position ? *position : 0}});
+}
+
+ApiResponse Api::results(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id);
+  if (!session) {
+    return session.error().code == ErrorCode::kNotFound ? error_response(404, "session not found")
+                                                        : error_response(500, "cannot read the session");
+  }
+  const std::string status(store::session_status_name(session->status));
+  if (session->status == SessionStatus::kCompleted) {
+    return json_response(200, {{"success", true},
+                               {"session_id", id},
+                               {"status", status},
+                               {"results", parsed_results(*session)},
+                               {"download_url", download_url_json(*session)}});
+  }
+  if (session->status == SessionStatus::kFailed || session->status == SessionStatus::kCancelled) {
+    return json_response(200, {{"success", false}, {"session_id", id}, {"status", status}, {"error", session->error}});
+  }
+  auto position = store_.queue_position(id);
+  return json_response(200, {{"success", false},
+                             {"session_id", id},
+                             {"status", status},
+                             {"progress", progress_fraction(*session)},
+                             {"stage", session->progress.value("stage", "")},
+                             {"queue_position", position ? *position : 0},
+                             {"results", nullptr}});
+}
+
+ApiResponse Api::download(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  if (session->status != SessionStatus::kCompleted) return error_response(409, "the analysis has not completed");
+  std::error_code ec;
+  if (session->outputs.overlay_mp4.empty() || !fs::is_regular_file(session->outputs.overlay_mp4, ec)) {
+    return error_response(404, "this analysis has no overlay video (write_video was false)");
+  }
+  ApiResponse response = file_response(session->outputs.overlay_mp4, "video/mp4");
+  response.content_disposition = "inline; filename=\"dancedynamics_" + id + ".mp4\"";
+  return response;
+}
+
+ApiResponse Api::export_file(const std::string& id, const std::string& name) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  std::string path;
+  std::string type;
+  if (name == "results.json") {
+    path = session->outputs.results_json;
+    type = "application/json";
+  } else if (name == "landmarks.csv") {
+    path = session->outputs.landmarks_csv;
+    type = "text/csv; charset=utf-8";
+  } else if (name == "landmarks.json") {
+    path = session->outputs.landmarks_json;
+    type = "application/json";
+  } else {
+    return error_response(404, "unknown export: " + name);
+  }
+  if (session->status != SessionStatus::kCompleted) return error_response(409, "the analysis has not completed");
+  std::error_code ec;
+  if (path.empty() || !fs::is_regular_file(path, ec)) return error_response(404, name + " is not available");
+  ApiResponse response = file_response(path, type);
+  response.content_disposition = "attachment; filename=\"dancedynamics_" + id + "_" + name + "\"";
+  return response;
+}
+
+ApiResponse Api::sessions() {
+  auto sessions = store_.list_sessions();
+  if (!sessions) return error_response(500, "cannot list sessions");
+  nlohmann::json list = nlohmann::json::array();
+  for (const Session& session : *sessions) {
+    list.push_back({{"session_id", session.id},
+                    {"filename", session.filename},
+                    {"status", store::session_status_name(session.status)},
+                    {"progress", progress_fraction(session)},
+                    {"size", session.size_bytes},
+                    {"video_info", session.video_info},
+                    {"error", session.error},
+                    {"created_at", iso_time(session.created_at_ms)},
+                    {"updated_at", iso_time(session.updated_at_ms)}});
+  }
+  return json_response(200, {{"success", true}, {"count", list.size()}, {"sessions", std::move(list)}});
+}
+
+ApiResponse Api::session_info(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  return json_response(200, {{"session_id", session->id},
+                             {"filename", session->filename},
+                             {"status", store::session_status_name(session->status)},
+                             {"progress", session->progress},
+                             {"options", session->options},
+                             {"size", session->size_bytes},
+                             {"video_info", session->video_info},
+                             {"error", session->error},
+                             {"download_url", download_url_json(*session)},
+                             {"created_at", iso_time(session->created_at_ms)},
+                             {"updated_at", iso_time(session->updated_at_ms)}});
+}
+
+ApiResponse Api::delete_session(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  if (store::is_active(session->status)) {
+    // Recorded first so no worker claims a queued job between here and the delete.
+    (void)store_.finish_job_unsuccessfully(id, SessionStatus::kCancelled, "cancelled: session deleted");
+    jobs_.cancel(id);
+  }
+  if (auto deleted = store_.delete_session(id); !deleted && deleted.error().code != ErrorCode::kNotFound) {
+    return error_response(500, "cannot delete the session");
+  }
+  std::error_code ec;
+  fs::remove_all(session_dir(id), ec);
+  if (ec) DD_LOG_WARN("server: cannot remove files of session {}: {}", id, ec.message());
+  return json_response(200, {{"success", true}, {"message", "session deleted"}, {"session_id", id}});
+}
+
+ApiResponse Api::health() {
+  auto counts = store_.queue_counts();
+  if (!counts) return json_response(503, {{"status", "unhealthy"}, {"detail", counts.error().message}});
+  return json_response(200, {{"status", "healthy"},
+                             {"models_loaded", models_present_},
+                             {"timestamp", iso_time(now_ms())},
+                             {"active_sessions", counts->processing},
+                             {"queue_depth", counts->queued},
+                             {"version", kVersion}});
+}
+
+ApiResponse Api::static_file(const std::string& path) {
+  // Only plain names: no "..", no hidden files, nothing outside the web directory.
+  fs::path relative;
+  for (std::string_view part : split_path(path)) {
+    if (part.empty() || part.front() == '.' || part.find('\\') != std::string_view::npos ||
+        part.find('\0') != std::string_view::npos) {
+      return error_response(404, "Not Found");
+    }
+    relative /= std::string(part);
+  }
+  // Swagger UI comes from the npm package installed by scripts/setup.sh.
+  fs::path full;
+  auto it = relative.begin();
+  if (it != relative.end() && *it == "vendor" && std::next(it) != relative.end() &&
+      *std::next(it) == "swagger-ui") {
+    fs::path rest;
+    for (auto part = std::next(it, 2); part != relative.end(); ++part) rest /= *part;
+    full = config_.web_dir / "node_modules" / "swagger-ui-dist" / rest;
+  } else if (it != relative.end() && *it == "node_modules") {
+    return error_response(404, "Not Found");
+  } else {
+    full = relative.empty() ? config_.web_dir / "index.html" : config_.web_dir / relative;
+  }
+  std::error_code ec;
+  if (fs::is_directory(full, ec)) full /= "index.html";
+  if (!fs::is_regular_file(full, ec)) return error_response(404, "Not Found");
+  ApiResponse response = file_response(full, mime_type(full));
+  response.cache_control = "no-cache";
+  return response;
+}
+
+Result<std::vector<std::string>> Api::websocket_greeting(const std::string& id) {
+  if (!is_session_id(id)) return make_error(ErrorCode::kNotFound, "session not found");
+  auto session = store_.get_session(id);
+  if (!session) return session.error();
+  nlohmann::json progress = session->progress.is_object() ? session->progress : nlohmann::json::object();
+  progress["progress"] = progress_fraction(*session);
+  if (session->status == SessionStatus::kQueued) {
+    auto position = store_.queue_position(id);
+    progress["queue_position"] = position ? *position : 0;
+  }
+  std::vector<std::string> messages;
+  messages.push_back(nlohmann::json{{"type", "connected"},
+                                    {"session_id", id},
+                                    {"status", store::session_status_name(session->status)},
+                                    {"filename", session->filename},
+                                    {"progress", progress}}
+                         .dump());
+  if (session->status == SessionStatus::kCompleted) {
+    messages.push_back(nlohmann::json{{"type", "complete"},
+                                      {"session_id", id},
+                                      {"results", parsed_results(*session)},
+                                      {"download_url", download_url_json(*session)}}
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else if (session->status == SessionStatus::kFailed || session->status == SessionStatus::kCancelled) {
+    messages.push_back(
+        nlohmann::json{{"type", "error"}, {"session_id", id}, {"status", store::session_status_name(session->status)},
+                       {"error", session->error}}
+            .dump());
+  }
+  return messages;
+}
+
+std::string Api::websocket_message(const store::SessionEvent& event) {
+  const Session& session = event.session;
+  switch (event.type) {
+    case store::SessionEventType::kQueued: {
+      auto position = store_.queue_position(session.id);
+      return nlohmann::json{{"type", "progress"},
+                            {"session_id", session.id},
+                            {"status", "queued"},
+                            {"progress", 0.0},
+                            {"stage", "queued"},
+                            {"message", "waiting for a worker"},
+                            {"frame", 0},
+                            {"total", session.video_info.value("frame_count", int64_t{0})},
+                            {"fps", 0.0},
+                            {"eta_s", 0.0},
+                            {"queue_position", position ? *position : 0}}
+          .dump();
+    }
+    case store::SessionEventType::kProgress: {
+      nlohmann::json message = session.progress;
+      message["type"] = "progress";
+      message["session_id"] = session.id;
+      message["status"] = "processing";
+      return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    case store::SessionEventType::kCompleted:
+      return nlohmann::json{{"type", "complete"},
+                            {"session_id", session.id},
+                            {"results", parsed_results(session)},
+                            {"download_url", download_url_json(session)}}
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    case store::SessionEventType::kFailed:
+    case store::SessionEventType::kCancelled:
+      return nlohmann::json{{"type", "error"},
+                            {"session_id", session.id},
+                            {"status", store::session_status_name(session.status)},
+                            {"error", session.error}}
+          .dump();
+    case store::SessionEventType::kDeleted:
+      return nlohmann::json{{"type", "error"}, {"session_id", session.id}, {"status", "deleted"},
+                            {"error", "session deleted"}}
+          .dump();
+  }
+  return "";
+}
+
+}  // namespace dd::server

@@ -1,0 +1,112 @@
+// The REST API's request handling, independent of the network layer: the Beast sessions
+// (http_server.cpp) parse requests and stream bodies; this decides every answer.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "server/job_queue.h"
+#include "server/server_config.h"
+#include "store/store.h"
+
+namespace dd::server {
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // percent-decoded path without the query
+  std::string body;    // small bodies only (uploads never pass through here)
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::filesystem::path file;  // when set, the response body is this file (Range requests allowed)
+  std::string content_disposition;
+  std::string allow;           // Allow header of a 405
+  std::string cache_control = "no-store";
+};
+
+// A JSON response.
+ApiResponse json_response(int status, const nlohmann::json& body);
+
+// An error response {"detail": detail}.
+ApiResponse error_response(int status, std::string_view detail);
+
+// What an upload's probe tells the API about the video.
+struct UploadedVideo {
+  double duration_s = 0;
+  int width = 0;
+  int height = 0;
+  double fps = 0;
+  int64_t frame_count = 0;
+};
+
+// Probes an uploaded file; InvalidArgument (or any error) when it is not a decodable video.
+using VideoProber = std::function<Result<UploadedVideo>(const std::filesystem::path&)>;
+
+class Api {
+ public:
+  Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober);
+
+  // Answers every request except upload bodies and WebSocket upgrades.
+  ApiResponse handle(const ApiRequest& request);
+
+  // A fresh random session id (32 hex digits).
+  static std::string new_session_id();
+
+  // True for ids new_session_id could have made; anything else is answered 404 unseen.
+  static bool is_session_id(std::string_view id);
+
+  // The lower-case extension of an uploaded file name when it is an accepted video type
+  // (mp4 mov avi mkv webm m4v); an empty string otherwise.
+  static std::string accepted_extension(std::string_view filename);
+
+  // DATA_DIR/sessions/<id>: every file of a session lives here.
+  std::filesystem::path session_dir(const std::string& id) const;
+
+  // Finishes an upload whose file was streamed to `input_path` (inside session_dir(id)):
+  // probes it, records the session and answers 200; on rejection removes the directory
+  // and answers 400 (or 500 when the store fails).
+  ApiResponse finish_upload(const std::string& id, std::string_view client_filename,
+                            const std::filesystem::path& input_path, int64_t size_bytes);
+
+  // The WebSocket messages for a client that just connected (connected, then complete
+  // or error when the job has finished); NotFound for an unknown session.
+  Result<std::vector<std::string>> websocket_greeting(const std::string& id);
+
+  // The WebSocket message for a store event; empty when the event is not for clients.
+  std::string websocket_message(const store::SessionEvent& event);
+
+  const ServerConfig& config() const { return config_; }
+  store::Store& store() { return store_; }
+
+ private:
+  ApiResponse analyze(const std::string& id, const std::string& body);
+  ApiResponse results(const std::string& id);
+  ApiResponse download(const std::string& id);
+  ApiResponse export_file(const std::string& id, const std::string& name);
+  ApiResponse sessions();
+  ApiResponse session_info(const std::string& id);
+  ApiResponse delete_session(const std::string& id);
+  ApiResponse health();
+  ApiResponse static_file(const std::string& path);
+
+  ServerConfig config_;
+  store::Store& store_;
+  JobQueue& jobs_;
+  VideoProber prober_;
+  bool models_present_ = false;
+};
+
+// A display-safe version of a client's file name: the last path component, control
+// characters removed, at most 255 bytes. Never used to build a path.
+std::string display_filename(std::string_view client_filename);
+
+}  // namespace dd::server

@@ -1,0 +1,217 @@
+#include "server/job_queue.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "core/log.h"
+
+namespace dd::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+nlohmann::json progress_json(const pipeline::Progress& progress) {
+  return {{"progress", progress.fraction}, {"stage", progress.stage},  {"message", progress.message},
+          {"frame", progress.frame},       {"total", progress.total},  {"fps", progress.fps},
+          {"eta_s", progress.eta_s},       {"queue_position", 0}};
+}
+
+Result<std::string> read_results(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return make_error(ErrorCode::kDataLoss, "the job wrote no readable results file: " + path.string());
+  std::ostringstream text;
+  text << file.rdbuf();
+  std::string results = std::move(text).str();
+  if (!nlohmann::json::accept(results)) {
+    return make_error(ErrorCode::kDataLoss, "the job's results file is not valid JSON: " + path.string());
+  }
+  return results;
+}
+
+std::string path_or_empty(const fs::path& path) {
+  std::error_code ec;
+  return !path.empty() && fs::exists(path, ec) ? path.string() : std::string();
+}
+
+}  // namespace
+
+JobQueue::JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options)
+    : store_(store), runner_(std::move(runner)), options_(std::move(options)) {}
+
+JobQueue::~JobQueue() { stop(); }
+
+void JobQueue::start() {
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this](std::stop_token stop) { work(stop); });
+  }
+  if (options_.workers > 0) watchdog_ = std::jthread([this](std::stop_token stop) { watch_deadlines(stop); });
+}
+
+void JobQueue::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    ++pending_wakeups_;
+  }
+  wake_.notify_one();
+}
+
+bool JobQueue::cancel(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = running_.find(id);
+  if (it == running_.end()) return false;
+  it->second.cancelled = true;
+  it->second.stop.request_stop();
+  return true;
+}
+
+void JobQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (auto& [id, job] : running_) job.stop.request_stop();
+  }
+  for (auto& worker : workers_) worker.request_stop();
+  wake_.notify_all();
+  workers_.clear();  // joins
+  if (watchdog_.joinable()) {
+    watchdog_.request_stop();
+    watchdog_.join();
+  }
+}
+
+pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& options) const {
+  pipeline::PipelineOptions result;
+  result.model = options_.default_model;
+  result.model_dir = options_.model_dir;
+  if (!options.is_object()) return result;
+  // Values were validated by the API before the job was queued.
+  if (auto it = options.find("model"); it != options.end() && it->is_string()) result.model = it->get<std::string>();
+  if (auto it = options.find("write_video"); it != options.end() && it->is_boolean()) result.write_video = it->get<bool>();
+  if (auto it = options.find("smooth_landmarks"); it != options.end() && it->is_boolean()) {
+    result.smooth_landmarks = it->get<bool>();
+  }
+  if (auto it = options.find("min_detection_confidence"); it != options.end() && it->is_number()) {
+    result.min_detection_confidence = it->get<float>();
+  }
+  if (auto it = options.find("min_tracking_confidence"); it != options.end() && it->is_number()) {
+    result.min_tracking_confidence = it->get<float>();
+  }
+  return result;
+}
+
+void JobQueue::work(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    auto claimed = store_.claim_next_job();
+    if (!claimed) {
+      DD_LOG_ERROR("server: cannot claim a job: {}", claimed.error().message);
+    } else if (claimed->has_value()) {
+      run_job(**claimed);
+      continue;
+    }
+    // Also polls, so a job queued by another API node is picked up within a second.
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, stop, std::chrono::seconds(1), [this] { return pending_wakeups_ > 0; })) {
+      --pending_wakeups_;
+    }
+  }
+}
+
+void JobQueue::watch_deadlines(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [id, job] : running_) {
+      if (!job.timed_out && now >= job.deadline) {
+        DD_LOG_WARN("server: job {} exceeded {} s and is stopped", id, options_.job_timeout_s);
+        job.timed_out = true;
+        job.stop.request_stop();
+      }
+    }
+    watchdog_wake_.wait_for(lock, stop, std::chrono::milliseconds(100), [] { return false; });
+  }
+}
+
+void JobQueue::run_job(const store::Session& session) {
+  const std::string id = session.id;
+  std::stop_token stop;
+  {
+    std::lock_guard lock(mutex_);
+    auto& job = running_[id];
+    job.deadline = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(options_.job_timeout_s));
+    stop = job.stop.get_token();
+    if (stopping_) job.stop.request_stop();
+  }
+  DD_LOG_INFO("server: job {} started", id);
+  const auto started = std::chrono::steady_clock::now();
+
+  auto last_report = std::chrono::steady_clock::time_point{};
+  std::string last_stage;
+  const auto interval = std::chrono::duration<double>(options_.progress_interval_s);
+  pipeline::ProgressCallback on_progress = [&](const pipeline::Progress& progress) {
+    const auto now = std::chrono::steady_clock::now();
+    // Throttled, but a stage change always goes through so clients see every stage.
+    if (progress.stage == last_stage && now - last_report < interval) return;
+    last_report = now;
+    last_stage = progress.stage;
+    if (auto updated = store_.update_progress(id, progress_json(progress)); !updated) {
+      // The session was deleted or cancelled elsewhere (perhaps by another node): stop.
+      std::lock_guard lock(mutex_);
+      if (auto it = running_.find(id); it != running_.end()) {
+        it->second.cancelled = true;
+        it->second.stop.request_stop();
+      }
+    }
+  };
+
+  const fs::path output_dir = session.output_dir;
+  auto outputs = runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
+
+  RunningJob finished;
+  {
+    std::lock_guard lock(mutex_);
+    finished = running_[id];
+    running_.erase(id);
+  }
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  Status recorded;
+  if (outputs && !stop.stop_requested()) {
+    auto results = read_results(outputs->results_json);
+    if (results) {
+      store::SessionOutputs paths{path_or_empty(outputs->results_json), path_or_empty(outputs->landmarks_csv),
+                                  path_or_empty(outputs->landmarks_json), path_or_empty(outputs->overlay_mp4),
+                                  path_or_empty(outputs->thumbnail_jpg)};
+      recorded = store_.complete_job(id, *results, paths);
+      DD_LOG_INFO("server: job {} completed in {:.2f} s", id, elapsed_s);
+    } else {
+      recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, results.error().message);
+    }
+  } else if (finished.timed_out) {
+    recorded = store_.finish_job_unsuccessfully(
+        id, store::SessionStatus::kFailed,
+        "analysis timed out after " + std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
+  } else if (finished.cancelled) {
+    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kCancelled, "cancelled");
+  } else if (stop.stop_requested()) {
+    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, kShutdownReason);
+  } else {
+    DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
+    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, outputs.error().message);
+  }
+  if (!recorded) {
+    if (auto session_now = store_.get_session(id, /*with_results=*/false);
+        !session_now && session_now.error().code == ErrorCode::kNotFound) {
+      // Deleted while running: the runner may have written files after the API removed them.
+      std::error_code ec;
+      fs::remove_all(output_dir, ec);
+      DD_LOG_INFO("server: job {} ended after its session was deleted", id);
+    } else {
+      DD_LOG_WARN("server: cannot record the end of job {}: {}", id, recorded.error().message);
+    }
+  }
+}
+
+}  // namespace dd::server

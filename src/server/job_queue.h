@@ -1,0 +1,85 @@
+// The job queue's worker pool: claims queued sessions from the store in FIFO order, runs
+// the injected job runner (pipeline::run in production) with progress, cancellation and a
+// per-job timeout, and records the outcome in the store.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+namespace dd::server {
+
+// Same signature as pipeline::run, so `serve` passes it directly and tests inject their own.
+using JobRunner = std::function<Result<pipeline::PipelineOutputs>(
+    const std::filesystem::path& input, const std::filesystem::path& output_dir,
+    const pipeline::PipelineOptions& options, const pipeline::ProgressCallback& progress, std::stop_token stop)>;
+
+struct JobQueueOptions {
+  int workers = 1;
+  double job_timeout_s = 3600;
+  double progress_interval_s = 0.25;  // minimum time between stored progress reports
+  std::filesystem::path model_dir;
+  std::string default_model = "full";
+};
+
+// Reason recorded when a job is stopped by stop() (server shutdown).
+inline constexpr const char* kShutdownReason = "interrupted by server shutdown";
+
+class JobQueue {
+ public:
+  JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options);
+  ~JobQueue();
+  JobQueue(const JobQueue&) = delete;
+  JobQueue& operator=(const JobQueue&) = delete;
+
+  // Starts the worker threads (none when workers is 0: an API-only node).
+  void start();
+
+  // Wakes a worker: a job was queued.
+  void notify();
+
+  // Asks the job of session `id` to stop if it runs on this node; returns whether it did.
+  bool cancel(const std::string& id);
+
+  // Stops every running job (recorded as failed with kShutdownReason) and joins the workers.
+  void stop();
+
+  // Options for the pipeline from a session's stored options, defaults filled in.
+  pipeline::PipelineOptions pipeline_options(const nlohmann::json& options) const;
+
+ private:
+  struct RunningJob {
+    std::stop_source stop;
+    std::chrono::steady_clock::time_point deadline;
+    bool timed_out = false;
+    bool cancelled = false;
+  };
+
+  void work(std::stop_token stop);
+  void watch_deadlines(std::stop_token stop);
+  void run_job(const store::Session& session);
+
+  store::Store& store_;
+  JobRunner runner_;
+  JobQueueOptions options_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;           // workers: a job was queued
+  std::condition_variable_any watchdog_wake_;  // only woken by stop
+  int pending_wakeups_ = 0;
+  std::map<std::string, RunningJob> running_;  // by session id
+  std::vector<std::jthread> workers_;
+  std::jthread watchdog_;
+  bool stopping_ = false;
+};
+
+}  // namespace dd::server

@@ -1,0 +1,27 @@
+// Settings of `dancedynamics serve` (filled from flags and environment by the app).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace dd::server {
+
+struct ServerConfig {
+  std::string host = "0.0.0.0";            // API_HOST
+  uint16_t port = 7860;                     // API_PORT; 0 picks a free port (tests)
+  std::filesystem::path data_dir = "data";  // DATA_DIR: database and sessions/<id>/
+  std::filesystem::path web_dir;            // the web app's files (index.html, vendor/)
+  std::filesystem::path model_dir;          // the .tflite files, for /health and the jobs
+  int64_t max_file_size = 100 * 1024 * 1024;  // MAX_FILE_SIZE in bytes, enforced while streaming
+  double max_video_duration_s = 600;        // MAX_VIDEO_DURATION: longer uploads are refused
+  int workers = 1;                          // WORKERS: jobs run at the same time
+  double job_timeout_s = 3600;              // JOB_TIMEOUT_S: a job running longer is stopped and failed
+  std::string default_model = "full";       // MODEL_COMPLEXITY: lite | full | heavy
+  int io_threads = 2;                       // threads running the network event loop
+  double read_timeout_s = 30;               // deadline of every socket read
+  double keepalive_interval_s = 20;         // WebSocket keepalive when idle
+  double progress_interval_s = 0.25;        // at most ~4 progress messages a second
+};
+
+}  // namespace dd::server

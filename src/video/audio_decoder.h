@@ -1,0 +1,21 @@
+// Decoding a file's audio track into mono float samples at a chosen rate (for beat tracking).
+#pragma once
+
+#include "core/result.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace dd::video {
+
+struct AudioTrack {
+  std::vector<float> samples;  // mono, [-1, 1]
+  int sample_rate = 0;
+};
+
+// The whole audio track downmixed to mono and resampled to sample_rate; NotFound when the
+// file has no audio stream, InvalidArgument for a sample rate outside 1000..384000, plus the
+// probe's errors for the file itself.
+Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate);
+
+}  // namespace dd::video

@@ -1,0 +1,209 @@
+#include "video/video_reader.h"
+
+#include "core/log.h"
+#include "video/detail/av_input.h"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace dd::video {
+
+struct VideoReader::State {
+  VideoInfo info;
+  detail::InputFormatPtr format;
+  detail::CodecContextPtr decoder;
+  detail::PacketPtr packet;
+  detail::FramePtr frame;
+  detail::SwsPtr sws;
+  int stream_index = -1;
+  AVRational time_base{0, 1};
+  int64_t start_pts = AV_NOPTS_VALUE;
+  cv::Size scaled_size;  // sws output, before rotation
+  bool demux_done = false;
+  bool decoder_flushed = false;
+  int64_t next_index = 0;
+  double last_timestamp_s = -1;
+  int64_t corrupt_count = 0;
+};
+
+namespace {
+
+// Scale-before-rotate size: the rotated frame must fit max_height, so a 90/270 rotation
+// limits the decoded width.
+cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg, int max_height) {
+  if (max_height <= 0) return {coded_width, coded_height};
+  const bool swap = rotation_deg == 90 || rotation_deg == 270;
+  const int displayed_height = swap ? coded_width : coded_height;
+  if (displayed_height <= max_height) return {coded_width, coded_height};
+  const double scale = static_cast<double>(max_height) / displayed_height;
+  // Even sizes keep chroma planes aligned for the encoder later on.
+  auto even = [](double v) { return std::max(2, static_cast<int>(std::lround(v / 2.0)) * 2); };
+  return {even(coded_width * scale), even(coded_height * scale)};
+}
+
+int sws_colorspace(AVColorSpace space) {
+  switch (space) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    default: return SWS_CS_ITU601;
+  }
+}
+
+bool is_full_range(const AVFrame& frame) {
+  switch (static_cast<AVPixelFormat>(frame.format)) {
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUVJ444P:
+    case AV_PIX_FMT_YUVJ440P: return true;
+    default: return frame.color_range == AVCOL_RANGE_JPEG;
+  }
+}
+
+}  // namespace
+
+VideoReader::VideoReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+VideoReader::~VideoReader() = default;
+
+const VideoInfo& VideoReader::info() const { return state_->info; }
+
+cv::Size VideoReader::output_size() const {
+  const bool swap = state_->info.rotation_deg == 90 || state_->info.rotation_deg == 270;
+  return swap ? cv::Size(state_->scaled_size.height, state_->scaled_size.width) : state_->scaled_size;
+}
+
+int64_t VideoReader::corrupt_packet_count() const { return state_->corrupt_count; }
+
+Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::path& path,
+                                                       const ReaderOptions& options) {
+  auto state = std::make_unique<State>();
+  auto format = detail::open_input(path);
+  if (!format) return format.error();
+  state->format = std::move(*format);
+  auto info = detail::describe_input(*state->format, path);
+  if (!info) return info.error();
+  state->info = std::move(*info);
+  state->stream_index = detail::find_video_stream(*state->format);
+  AVStream& stream = *state->format->streams[state->stream_index];
+  // Packets of other streams are dropped by the demuxer instead of being read and discarded.
+  for (unsigned i = 0; i < state->format->nb_streams; ++i) {
+    if (static_cast<int>(i) != state->stream_index) state->format->streams[i]->discard = AVDISCARD_ALL;
+  }
+  state->time_base = stream.time_base;
+  state->start_pts = stream.start_time;
+  auto decoder = detail::open_decoder(stream, options.thread_count);
+  if (!decoder) return decoder.error();
+  state->decoder = std::move(*decoder);
+  state->packet.reset(av_packet_alloc());
+  state->frame.reset(av_frame_alloc());
+  if (!state->packet || !state->frame) {
+    return make_error(ErrorCode::kInternal, "cannot allocate FFmpeg packet/frame");
+  }
+  state->scaled_size = compute_scaled_size(stream.codecpar->width, stream.codecpar->height,
+                                           state->info.rotation_deg, options.max_height);
+  return std::unique_ptr<VideoReader>(new VideoReader(std::move(state)));
+}
+
+Result<bool> VideoReader::read(VideoFrame& out) {
+  State& s = *state_;
+  AVFrame* frame = s.frame.get();
+  while (true) {
+    const int rc = avcodec_receive_frame(s.decoder.get(), frame);
+    if (rc == 0) break;
+    if (rc == AVERROR_EOF) {
+      if (s.next_index == 0) {
+        return make_error(ErrorCode::kDataLoss, "no decodable video frames in " + s.info.path);
+      }
+      return false;
+    }
+    if (rc != AVERROR(EAGAIN)) {
+      // A broken frame: the decoder stays usable, so skip it like a corrupt packet.
+      ++s.corrupt_count;
+      DD_LOG_WARN("video: skipping undecodable frame in {}: {}", s.info.path,
+                  detail::av_error_text(rc));
+      continue;
+    }
+    if (s.decoder_flushed) {
+      return make_error(ErrorCode::kInternal, "video decoder stalled after flush");
+    }
+    if (s.demux_done) {
+      avcodec_send_packet(s.decoder.get(), nullptr);
+      s.decoder_flushed = true;
+      continue;
+    }
+    const int read_rc = av_read_frame(s.format.get(), s.packet.get());
+    if (read_rc < 0) {
+      if (read_rc != AVERROR_EOF) {
+        DD_LOG_WARN("video: stopped reading {} early: {}", s.info.path, detail::av_error_text(read_rc));
+      }
+      s.demux_done = true;
+      continue;
+    }
+    if (s.packet->stream_index == s.stream_index) {
+      const int send_rc = avcodec_send_packet(s.decoder.get(), s.packet.get());
+      if (send_rc < 0 && send_rc != AVERROR(EAGAIN)) {
+        ++s.corrupt_count;
+        DD_LOG_WARN("video: skipping corrupt packet in {}: {}", s.info.path,
+                    detail::av_error_text(send_rc));
+      }
+    }
+    av_packet_unref(s.packet.get());
+  }
+
+  if (frame->flags & AV_FRAME_FLAG_CORRUPT) ++s.corrupt_count;
+
+  s.sws.reset(sws_getCachedContext(s.sws.release(), frame->width, frame->height,
+                                   static_cast<AVPixelFormat>(frame->format), s.scaled_size.width,
+                                   s.scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr,
+                                   nullptr, nullptr));
+  if (!s.sws) {
+    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+    av_frame_unref(frame);
+    return make_error(ErrorCode::kUnimplemented, std::string("cannot convert pixel format ") +
+                                                     (name != nullptr ? name : "unknown") + " to RGB");
+  }
+  const int* coefficients = sws_getCoefficients(sws_colorspace(frame->colorspace));
+  sws_setColorspaceDetails(s.sws.get(), coefficients, is_full_range(*frame) ? 1 : 0,
+                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+
+  cv::Mat scaled(s.scaled_size, CV_8UC3);
+  uint8_t* dst_data[4] = {scaled.data, nullptr, nullptr, nullptr};
+  const int dst_stride[4] = {static_cast<int>(scaled.step[0]), 0, 0, 0};
+  sws_scale(s.sws.get(), frame->data, frame->linesize, 0, frame->height, dst_data, dst_stride);
+
+  switch (s.info.rotation_deg) {
+    case 90: cv::rotate(scaled, out.rgb, cv::ROTATE_90_CLOCKWISE); break;
+    case 180: cv::rotate(scaled, out.rgb, cv::ROTATE_180); break;
+    case 270: cv::rotate(scaled, out.rgb, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: out.rgb = std::move(scaled); break;
+  }
+
+  const double frame_period_s = s.info.fps > 0 ? 1.0 / s.info.fps : 1.0 / 30.0;
+  double timestamp_s = s.last_timestamp_s + frame_period_s;
+  const int64_t pts = frame->best_effort_timestamp;
+  if (pts != AV_NOPTS_VALUE) {
+    if (s.start_pts == AV_NOPTS_VALUE) s.start_pts = pts;
+    timestamp_s = static_cast<double>(pts - s.start_pts) * av_q2d(s.time_base);
+  }
+  if (s.next_index == 0) {
+    timestamp_s = std::max(0.0, timestamp_s);
+  } else if (timestamp_s <= s.last_timestamp_s) {
+    // Downstream maths divides by time steps; a repeated or backwards stamp gets a nominal one.
+    timestamp_s = s.last_timestamp_s + frame_period_s;
+  }
+  s.last_timestamp_s = timestamp_s;
+  out.timestamp_s = timestamp_s;
+  out.index = s.next_index++;
+  av_frame_unref(frame);
+  return true;
+}
+
+}  // namespace dd::video

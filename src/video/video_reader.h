@@ -1,0 +1,53 @@
+// Decoding a video file into RGB frames with real presentation timestamps, rotation applied.
+#pragma once
+
+#include "core/result.h"
+#include "video/probe.h"
+
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+namespace dd::video {
+
+struct VideoFrame {
+  cv::Mat rgb;              // CV_8UC3, R,G,B byte order, continuous, rotation applied
+  int64_t index = 0;        // output frame number from 0
+  double timestamp_s = 0;   // presentation time from the stream, relative to its start
+};
+
+struct ReaderOptions {
+  int thread_count = 0;  // decoder threads; 0 lets FFmpeg choose (one per core)
+  int max_height = 0;    // >0: frames taller than this (after rotation) are scaled down to it,
+                         // keeping the aspect ratio; trades landmark detail for speed
+};
+
+class VideoReader {
+ public:
+  // A reader positioned before the first frame; the probe's errors, plus DataLoss or
+  // Unimplemented when the video decoder cannot be opened.
+  static Result<std::unique_ptr<VideoReader>> open(const std::filesystem::path& path,
+                                                   const ReaderOptions& options = {});
+  ~VideoReader();
+  VideoReader(const VideoReader&) = delete;
+  VideoReader& operator=(const VideoReader&) = delete;
+
+  // What the probe found (width/height are the displayed size before max_height scaling).
+  const VideoInfo& info() const;
+  // Size of the frames read() yields (width, height), after rotation and scaling.
+  cv::Size output_size() const;
+  // Next frame into frame: true, or false at the end of the stream; DataLoss when the
+  // stream ends without a single decodable frame. Corrupt packets are skipped and counted.
+  Result<bool> read(VideoFrame& frame);
+  // Packets or frames the decoder rejected so far.
+  int64_t corrupt_packet_count() const;
+
+ private:
+  struct State;
+  explicit VideoReader(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace dd::video

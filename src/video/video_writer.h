@@ -1,0 +1,51 @@
+// Encoding RGB frames to an H.264 MP4 (+faststart) with each frame's own timestamp, optionally
+// carrying over another file's audio in sync. The file appears only when finish() succeeds.
+#pragma once
+
+#include "core/result.h"
+
+#include <opencv2/core.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace dd::video {
+
+struct WriterOptions {
+  int crf = 23;                          // x264 quality: lower is better and bigger
+  std::string preset = "veryfast";       // x264 preset: faster presets give bigger files
+  int thread_count = 0;                  // encoder threads; 0 lets x264 choose
+  std::filesystem::path audio_source;    // file whose audio to keep (empty: no audio); AAC, MP3
+                                         // and ALAC are copied, anything else becomes AAC
+};
+
+class VideoWriter {
+ public:
+  // A writer for frames of width x height (odd sizes lose their last row/column, as H.264
+  // 4:2:0 needs even sizes); fps is the nominal rate (rate control, last frame's length).
+  // InvalidArgument for bad sizes/options, NotFound/InvalidArgument/DataLoss for the audio
+  // source, Unavailable when the output cannot be created.
+  static Result<std::unique_ptr<VideoWriter>> create(const std::filesystem::path& path, int width,
+                                                     int height, double fps,
+                                                     const WriterOptions& options = {});
+  // Deletes the temporary file unless finish() succeeded.
+  ~VideoWriter();
+  VideoWriter(const VideoWriter&) = delete;
+  VideoWriter& operator=(const VideoWriter&) = delete;
+
+  // Encodes one RGB24 frame shown at timestamp_s (seconds from the start; should increase).
+  // InvalidArgument for a wrong size/type, Internal/Unavailable when encoding or writing fails.
+  Status write(const cv::Mat& rgb, double timestamp_s);
+  // Flushes encoders, writes the remaining audio and the index, and moves the file into place.
+  Status finish();
+  // Frames accepted so far.
+  int64_t frame_count() const;
+
+ private:
+  struct State;
+  explicit VideoWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace dd::video

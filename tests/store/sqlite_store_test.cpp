@@ -1,0 +1,290 @@
+// Tests of the SQLite store on real database files in a temporary directory.
+#include "store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace dd::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dd_store_test_" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    db_path_ = dir_ / "dancedynamics.db";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<Store> open() {
+    auto store = open_sqlite_store(db_path_);
+    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
+    return store ? std::move(*store) : nullptr;
+  }
+
+  static Session make_session(const std::string& id, int64_t created_at_ms = 0) {
+    Session session;
+    session.id = id;
+    session.filename = "dance " + id + ".mp4";
+    session.input_path = "/data/sessions/" + id + "/input.mp4";
+    session.output_dir = "/data/sessions/" + id;
+    session.size_bytes = 1234;
+    session.video_info = {{"fps", 30.0}, {"frame_count", 90}};
+    session.created_at_ms = created_at_ms;
+    return session;
+  }
+
+  fs::path dir_;
+  fs::path db_path_;
+};
+
+TEST_F(SqliteStoreTest, CreateThenGet_RoundTripsAllFields) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->create_session(make_session("aa")));
+  auto session = store->get_session("aa");
+  ASSERT_TRUE(session.has_value());
+  EXPECT_EQ(session->filename, "dance aa.mp4");
+  EXPECT_EQ(session->input_path, "/data/sessions/aa/input.mp4");
+  EXPECT_EQ(session->status, SessionStatus::kUploaded);
+  EXPECT_EQ(session->size_bytes, 1234);
+  EXPECT_EQ(session->video_info["frame_count"], 90);
+  EXPECT_GT(session->created_at_ms, 0);
+}
+
+TEST_F(SqliteStoreTest, CreateDuplicateId_IsInvalidArgument) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("aa")));
+  auto again = store->create_session(make_session("aa"));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, GetUnknown_IsNotFound) {
+  auto store = open();
+  auto session = store->get_session("nope");
+  ASSERT_FALSE(session.has_value());
+  EXPECT_EQ(session.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ListSessions_NewestFirst) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("old", 1000)));
+  ASSERT_TRUE(store->create_session(make_session("new", 2000)));
+  auto sessions = store->list_sessions();
+  ASSERT_TRUE(sessions.has_value());
+  ASSERT_EQ(sessions->size(), 2u);
+  EXPECT_EQ((*sessions)[0].id, "new");
+  EXPECT_EQ((*sessions)[1].id, "old");
+}
+
+TEST_F(SqliteStoreTest, DeleteSession_RemovesRowAndEmitsDeleted) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("aa")));
+  std::vector<SessionEventType> events;
+  auto subscription = store->subscribe("aa", [&](const SessionEvent& event) { events.push_back(event.type); });
+  ASSERT_TRUE(store->delete_session("aa"));
+  EXPECT_EQ(store->get_session("aa").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store->delete_session("aa").error().code, ErrorCode::kNotFound);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], SessionEventType::kDeleted);
+}
+
+TEST_F(SqliteStoreTest, Queue_IsFifoWithPositions) {
+  auto store = open();
+  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(store->create_session(make_session(id)));
+  ASSERT_TRUE(store->enqueue_job("b", {{"model", "lite"}}));
+  ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  ASSERT_TRUE(store->enqueue_job("c", nlohmann::json::object()));
+  EXPECT_EQ(*store->queue_position("b"), 1);
+  EXPECT_EQ(*store->queue_position("a"), 2);
+  EXPECT_EQ(*store->queue_position("c"), 3);
+
+  auto first = store->claim_next_job();
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->id, "b");
+  EXPECT_EQ((*first)->status, SessionStatus::kProcessing);
+  EXPECT_EQ((*first)->options["model"], "lite");
+  EXPECT_EQ(*store->queue_position("b"), 0);
+  EXPECT_EQ(*store->queue_position("a"), 1);
+  auto counts = store->queue_counts();
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(counts->processing, 1);
+  EXPECT_EQ(counts->queued, 2);
+}
+
+TEST_F(SqliteStoreTest, EnqueueActiveOrCompleted_IsFailedPrecondition) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("a")));
+  ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  EXPECT_EQ(store->enqueue_job("a", nlohmann::json::object()).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store->claim_next_job());
+  EXPECT_EQ(store->enqueue_job("a", nlohmann::json::object()).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store->complete_job("a", R"({"x":1})", SessionOutputs{}));
+  EXPECT_EQ(store->enqueue_job("a", nlohmann::json::object()).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store->enqueue_job("missing", nlohmann::json::object()).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ProgressAndCompletion_AreStoredAndEmitted) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("a")));
+  std::vector<SessionEvent> events;
+  auto subscription = store->subscribe("a", [&](const SessionEvent& event) { events.push_back(event); });
+  ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  EXPECT_EQ(store->update_progress("a", {{"progress", 0.1}}).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store->claim_next_job());
+  ASSERT_TRUE(store->update_progress("a", {{"progress", 0.5}, {"stage", "pose"}}));
+  SessionOutputs outputs;
+  outputs.results_json = "/data/sessions/a/results.json";
+  outputs.overlay_mp4 = "/data/sessions/a/overlay.mp4";
+  ASSERT_TRUE(store->complete_job("a", R"({"smoothness_score": 80})", outputs));
+
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].type, SessionEventType::kQueued);
+  EXPECT_EQ(events[1].type, SessionEventType::kProgress);
+  EXPECT_NEAR(events[1].session.progress["progress"].get<double>(), 0.5, 1e-12);
+  EXPECT_EQ(events[2].type, SessionEventType::kCompleted);
+  EXPECT_EQ(events[2].session.results_json, R"({"smoothness_score": 80})");
+
+  auto session = store->get_session("a");
+  ASSERT_TRUE(session.has_value());
+  EXPECT_EQ(session->status, SessionStatus::kCompleted);
+  EXPECT_EQ(session->outputs.overlay_mp4, "/data/sessions/a/overlay.mp4");
+  EXPECT_EQ(session->progress["stage"], "pose");
+  EXPECT_TRUE(store->get_session("a", /*with_results=*/false)->results_json.empty());
+}
+
+TEST_F(SqliteStoreTest, UnsubscribedListener_GetsNoEvents) {
+  auto store = open();
+  ASSERT_TRUE(store->create_session(make_session("a")));
+  int calls = 0;
+  {
+    auto subscription = store->subscribe("a", [&](const SessionEvent&) { ++calls; });
+    ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  }
+  ASSERT_TRUE(store->claim_next_job());
+  ASSERT_TRUE(store->finish_job_unsuccessfully("a", SessionStatus::kCancelled, "deleted by user"));
+  EXPECT_EQ(calls, 1);
+  auto session = store->get_session("a");
+  EXPECT_EQ(session->status, SessionStatus::kCancelled);
+  EXPECT_EQ(session->error, "deleted by user");
+  // A cancelled job may be queued again.
+  EXPECT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+}
+
+TEST_F(SqliteStoreTest, Reopen_KeepsResultsFailsInterruptedAndKeepsQueued) {
+  {
+    auto store = open();
+    for (const char* id : {"done", "running", "waiting"}) ASSERT_TRUE(store->create_session(make_session(id)));
+    ASSERT_TRUE(store->enqueue_job("done", nlohmann::json::object()));
+    ASSERT_TRUE(store->claim_next_job());
+    ASSERT_TRUE(store->complete_job("done", R"({"ok":true})", SessionOutputs{}));
+    ASSERT_TRUE(store->enqueue_job("running", nlohmann::json::object()));
+    ASSERT_TRUE(store->claim_next_job());
+    ASSERT_TRUE(store->enqueue_job("waiting", nlohmann::json::object()));
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto done = store->get_session("done");
+  EXPECT_EQ(done->status, SessionStatus::kCompleted);
+  EXPECT_EQ(done->results_json, R"({"ok":true})");
+  auto running = store->get_session("running");
+  EXPECT_EQ(running->status, SessionStatus::kFailed);
+  EXPECT_EQ(running->error, kInterruptedReason);
+  auto waiting = store->get_session("waiting");
+  EXPECT_EQ(waiting->status, SessionStatus::kQueued);
+  EXPECT_EQ(*store->queue_position("waiting"), 1);
+}
+
+TEST_F(SqliteStoreTest, Open_SetsSchemaVersionAndWal) {
+  { ASSERT_TRUE(open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), sqlite_store_schema_version());
+  sqlite3_finalize(stmt);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, OpenVersionOneDatabase_MigratesAndKeepsRows) {
+  // A database as the first release wrote it: schema version 1 with one session.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  const char* v1 =
+      "CREATE TABLE sessions (id TEXT PRIMARY KEY NOT NULL, filename TEXT NOT NULL, input_path TEXT NOT NULL,"
+      " output_dir TEXT NOT NULL, status TEXT NOT NULL, video_info TEXT NOT NULL DEFAULT '{}',"
+      " options TEXT NOT NULL DEFAULT '{}', progress TEXT NOT NULL DEFAULT '{}', results TEXT NOT NULL DEFAULT '',"
+      " error TEXT NOT NULL DEFAULT '', results_json_path TEXT NOT NULL DEFAULT '',"
+      " landmarks_csv_path TEXT NOT NULL DEFAULT '', landmarks_json_path TEXT NOT NULL DEFAULT '',"
+      " overlay_mp4_path TEXT NOT NULL DEFAULT '', thumbnail_jpg_path TEXT NOT NULL DEFAULT '',"
+      " size_bytes INTEGER NOT NULL DEFAULT 0, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL,"
+      " queued_seq INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX sessions_by_status ON sessions(status, queued_seq);"
+      "INSERT INTO sessions (id, filename, input_path, output_dir, status, created_at_ms, updated_at_ms)"
+      " VALUES ('old', 'a.mp4', '/x/input.mp4', '/x', 'uploaded', 5, 5);"
+      "PRAGMA user_version = 1;";
+  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto session = store->get_session("old");
+  ASSERT_TRUE(session.has_value());
+  EXPECT_EQ(session->filename, "a.mp4");
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sessions_by_created'", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, NewerSchema_IsRefused) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open_sqlite_store(db_path_);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, CorruptFile_IsDataLossNotCrash) {
+  {
+    std::ofstream garbage(db_path_, std::ios::binary);
+    for (int i = 0; i < 4096; ++i) garbage << "this is not a database ";
+  }
+  auto store = open_sqlite_store(db_path_);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, ErrorCode::kDataLoss);
+  EXPECT_NE(store.error().message.find(db_path_.string()), std::string::npos) << store.error().message;
+}
+
+TEST(SessionStatusTest, NamesRoundTrip) {
+  for (auto status : {SessionStatus::kUploaded, SessionStatus::kQueued, SessionStatus::kProcessing,
+                      SessionStatus::kCompleted, SessionStatus::kFailed, SessionStatus::kCancelled}) {
+    EXPECT_EQ(parse_session_status(session_status_name(status)), status);
+  }
+  EXPECT_FALSE(parse_session_status("bogus").has_value());
+}
+
+}  // namespace
+}  // namespace dd::store

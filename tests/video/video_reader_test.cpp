@@ -1,0 +1,206 @@
+#include "video/video_reader.h"
+
+#include "test_media.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include <vector>
+
+namespace dd::video {
+namespace {
+
+using testing::media;
+
+std::vector<VideoFrame> read_all(VideoReader& reader) {
+  std::vector<VideoFrame> frames;
+  VideoFrame frame;
+  while (true) {
+    auto more = reader.read(frame);
+    EXPECT_TRUE(more.has_value()) << (more.has_value() ? "" : more.error().message);
+    if (!more.has_value() || !*more) break;
+    frames.push_back(frame);
+    frame.rgb = cv::Mat();  // the next read must not overwrite a kept frame
+  }
+  return frames;
+}
+
+// Mean absolute difference per channel value between our frame and ffmpeg's own decode.
+double mean_abs_diff(const cv::Mat& a, const cv::Mat& b) {
+  EXPECT_EQ(a.size(), b.size());
+  if (a.size() != b.size()) return 255;
+  cv::Mat diff;
+  cv::absdiff(a, b, diff);
+  const cv::Scalar mean = cv::mean(diff);
+  return (mean[0] + mean[1] + mean[2]) / 3.0;
+}
+
+void expect_matches_ffmpeg(const std::string& name) {
+  auto reader = VideoReader::open(media(name));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  auto more = (*reader)->read(frame);
+  ASSERT_TRUE(more.has_value() && *more) << name;
+  const cv::Mat reference = testing::ffmpeg_first_frame(media(name), frame.rgb.cols, frame.rgb.rows);
+  ASSERT_FALSE(reference.empty()) << name;
+  EXPECT_LT(mean_abs_diff(frame.rgb, reference), 3.0) << name;
+}
+
+TEST(VideoReaderTest, DecodesAllFrames_H264Mp4) {
+  auto reader = VideoReader::open(media("h264_aac.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  const auto frames = read_all(**reader);
+  ASSERT_EQ(frames.size(), 60u);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(frames[i].index, static_cast<int64_t>(i));
+    EXPECT_NEAR(frames[i].timestamp_s, static_cast<double>(i) / 30.0, 1e-3);
+    EXPECT_EQ(frames[i].rgb.type(), CV_8UC3);
+    EXPECT_TRUE(frames[i].rgb.isContinuous());
+    EXPECT_EQ(frames[i].rgb.cols, 320);
+    EXPECT_EQ(frames[i].rgb.rows, 240);
+  }
+  EXPECT_EQ((*reader)->corrupt_packet_count(), 0);
+}
+
+TEST(VideoReaderTest, KeepsReturningEnd_AfterLastFrame) {
+  auto reader = VideoReader::open(media("mpeg4.avi"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  EXPECT_EQ(read_all(**reader).size(), 60u);
+  VideoFrame frame;
+  auto more = (*reader)->read(frame);
+  ASSERT_TRUE(more.has_value());
+  EXPECT_FALSE(*more);
+}
+
+TEST(VideoReaderTest, ColoursAreRgbOrder_TestPatternBars) {
+  auto reader = VideoReader::open(media("h264_aac.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  // testsrc2 draws vertical bars: red, green, yellow, blue from the left.
+  const auto px = [&](int x) { return frame.rgb.at<cv::Vec3b>(200, x); };
+  EXPECT_GT(px(20)[0], 180);
+  EXPECT_LT(px(20)[1], 70);
+  EXPECT_LT(px(20)[2], 70);
+  EXPECT_GT(px(75)[1], 180);
+  EXPECT_LT(px(75)[0], 70);
+  EXPECT_GT(px(130)[0], 180);
+  EXPECT_GT(px(130)[1], 180);
+  EXPECT_LT(px(130)[2], 70);
+  EXPECT_GT(px(185)[2], 180);
+  EXPECT_LT(px(185)[0], 70);
+}
+
+TEST(VideoReaderTest, MatchesFfmpegDecode_EachContainer) {
+  for (const char* name : {"h264_aac.mp4", "vp9_opus.mkv", "mjpeg.avi", "mpeg4.avi", "rot90.mov"}) {
+    expect_matches_ffmpeg(name);
+  }
+}
+
+TEST(VideoReaderTest, DecodesAllFrames_OtherContainers) {
+  for (const char* name : {"vp9_opus.mkv", "mjpeg.avi", "mpeg4.avi"}) {
+    auto reader = VideoReader::open(media(name));
+    ASSERT_TRUE(reader.has_value()) << name << ": " << reader.error().message;
+    const auto frames = read_all(**reader);
+    ASSERT_EQ(frames.size(), 60u) << name;
+    EXPECT_NEAR(frames.back().timestamp_s, 59.0 / 30.0, 2e-3) << name;
+  }
+}
+
+TEST(VideoReaderTest, RotatesFrames_Rotated90) {
+  auto reader = VideoReader::open(media("rot90.mov"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  EXPECT_EQ(frame.rgb.cols, 240);
+  EXPECT_EQ(frame.rgb.rows, 320);
+  EXPECT_EQ((*reader)->output_size(), cv::Size(240, 320));
+  // The red bar (left of the upright pattern) ends up at the bottom after the turn.
+  const cv::Vec3b bottom = frame.rgb.at<cv::Vec3b>(310, 120);
+  EXPECT_GT(bottom[0], 180);
+  EXPECT_LT(bottom[1], 70);
+}
+
+TEST(VideoReaderTest, KeepsVariableTimestamps_VfrClip) {
+  auto reader = VideoReader::open(media("vfr.mkv"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  const auto frames = read_all(**reader);
+  ASSERT_EQ(frames.size(), 40u);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const double expected_s = i < 30 ? static_cast<double>(i) / 30.0 : 1.0 + static_cast<double>(i - 30) / 10.0;
+    // Matroska stores milliseconds.
+    EXPECT_NEAR(frames[i].timestamp_s, expected_s, 2e-3) << "frame " << i;
+  }
+}
+
+TEST(VideoReaderTest, ScalesDown_MaxHeight) {
+  ReaderOptions options;
+  options.max_height = 120;
+  auto reader = VideoReader::open(media("h264_aac.mp4"), options);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  EXPECT_EQ(frame.rgb.cols, 160);
+  EXPECT_EQ(frame.rgb.rows, 120);
+  EXPECT_EQ((*reader)->info().height, 240);
+}
+
+TEST(VideoReaderTest, SameFrames_SingleThreadAndAuto) {
+  ReaderOptions one;
+  one.thread_count = 1;
+  auto single = VideoReader::open(media("h264_aac.mp4"), one);
+  auto threaded = VideoReader::open(media("h264_aac.mp4"));
+  ASSERT_TRUE(single.has_value() && threaded.has_value());
+  const auto a = read_all(**single);
+  const auto b = read_all(**threaded);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(cv::norm(a[i].rgb, b[i].rgb, cv::NORM_INF), 0.0) << "frame " << i;
+  }
+}
+
+TEST(VideoReaderTest, ReadsWhatIsThere_TruncatedFaststart) {
+  auto reader = VideoReader::open(media("truncated_faststart.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  const auto frames = read_all(**reader);
+  EXPECT_GT(frames.size(), 10u);
+  EXPECT_LT(frames.size(), 60u);
+}
+
+TEST(VideoReaderTest, SkipsDamage_CorruptMiddle) {
+  auto reader = VideoReader::open(media("corrupt.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  const auto frames = read_all(**reader);
+  EXPECT_GT(frames.size(), 30u);
+  EXPECT_GT((*reader)->corrupt_packet_count(), 0);
+  for (size_t i = 1; i < frames.size(); ++i) {
+    EXPECT_GT(frames[i].timestamp_s, frames[i - 1].timestamp_s);
+  }
+}
+
+TEST(VideoReaderTest, DataLoss_NoDecodableFrames) {
+  auto reader = VideoReader::open(media("no_frames.mp4"));
+  if (!reader.has_value()) {
+    EXPECT_EQ(reader.error().code, ErrorCode::kDataLoss) << reader.error().message;
+    return;
+  }
+  VideoFrame frame;
+  Result<bool> more = false;
+  do {
+    more = (*reader)->read(frame);
+  } while (more.has_value() && *more);
+  ASSERT_FALSE(more.has_value());
+  EXPECT_EQ(more.error().code, ErrorCode::kDataLoss);
+}
+
+TEST(VideoReaderTest, OpenFails_NotAVideo) {
+  auto missing = VideoReader::open(std::filesystem::path(DD_TEST_BINARY_DIR) / "missing.mkv");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto text = VideoReader::open(media("text.mp4"));
+  ASSERT_FALSE(text.has_value());
+  EXPECT_EQ(text.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace dd::video
