@@ -293,3 +293,11 @@ test('ProgressConnection on a late connect to a finished job fetches the results
   await h.advance(0);
   assert.deepEqual(h.events.filter((e) => e[0] === 'complete'), [['complete', 3]]);
 });
+
+test('ProgressConnection reads the server progress object of a connected message', () => {
+  const h = harness([]);
+  h.conn.start();
+  h.sockets[0].onopen();
+  h.sockets[0].onmessage({ data: JSON.stringify({ type: 'connected', status: 'processing', progress: { progress: 0.3, stage: 'pose' } }) });
+  assert.deepEqual(h.events.filter((e) => e[0] === 'progress'), [['progress', 0.3]]);
+});

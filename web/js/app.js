@@ -207,7 +207,10 @@ function openProcessing(id, filename, wsPath) {
       serverEta = Number.isFinite(msg.eta_s) ? msg.eta_s : null;
       setProgress($('processing-progress'), $('processing-fill'), lastProgress);
       $('stat-percent').textContent = formatShare(lastProgress);
-      const stage = msg.message || (msg.stage ? humanise(msg.stage) : null);
+      const queued = msg.status === 'queued' || msg.stage === 'queued';
+      const stage = queued
+        ? `Waiting for a worker${msg.queue_position > 0 ? ` (position ${msg.queue_position} in the queue)` : ''}…`
+        : msg.message ? msg.message.charAt(0).toUpperCase() + msg.message.slice(1) : msg.stage ? humanise(msg.stage) : null;
       if (stage) $('processing-stage').textContent = stage;
       if (Number.isFinite(msg.frame)) {
         $('stat-frames').textContent = Number.isFinite(msg.total) && msg.total > 0 ? `${msg.frame} / ${msg.total}` : String(msg.frame);
@@ -550,7 +553,8 @@ async function checkHealth() {
     if (Number.isFinite(limits.max_file_size)) state.limits.maxBytes = limits.max_file_size;
     if (Number.isFinite(limits.max_video_duration)) state.limits.maxDurationS = limits.max_video_duration;
     $('limit-size').textContent = formatBytes(state.limits.maxBytes);
-    $('limit-duration').textContent = `${state.limits.maxDurationS} s`;
+    const maxS = state.limits.maxDurationS;
+    $('limit-duration').textContent = maxS >= 120 && maxS % 60 === 0 ? `${maxS / 60} min` : `${maxS} s`;
   } catch {
     el.textContent = 'Server unreachable';
     el.dataset.state = 'down';

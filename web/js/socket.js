@@ -129,7 +129,7 @@ export class ProgressConnection {
     else if (body.status === 'failed' || body.status === 'cancelled') {
       this.finish(() => this.options.onError(body.error || body.detail || `Analysis ${body.status}.`));
     } else if (Number.isFinite(body.progress)) {
-      this.options.onProgress({ progress: body.progress, stage: body.status, message: body.message });
+      this.options.onProgress({ progress: body.progress, stage: body.stage || body.status, status: body.status, queue_position: body.queue_position });
     }
   }
 
@@ -149,8 +149,10 @@ export class ProgressConnection {
     }
     switch (msg?.type) {
       case 'connected':
-        if (msg.status === 'completed') this.pollOnce();
-        else if (msg.status === 'failed' || msg.status === 'cancelled') this.pollOnce();
+        // The server follows `connected` with `complete` or `error` for a finished session; the
+        // poll covers a server that does not.
+        if (['completed', 'failed', 'cancelled'].includes(msg.status)) this.pollOnce();
+        else if (msg.progress && typeof msg.progress === 'object') this.options.onProgress({ status: msg.status, ...msg.progress });
         else if (Number.isFinite(msg.progress)) this.options.onProgress(msg);
         break;
       case 'progress':

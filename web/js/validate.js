@@ -1,7 +1,8 @@
 // Client-side checks on a chosen video before it is uploaded (the server checks again).
 
 export const kAcceptedExtensions = ['mp4', 'mov', 'avi', 'mkv', 'webm', 'm4v'];
-export const kDefaultLimits = { maxBytes: 100 * 1024 * 1024, maxDurationS: 60 };
+// The server's defaults (MAX_FILE_SIZE, MAX_VIDEO_DURATION); /health may report others as `limits`.
+export const kDefaultLimits = { maxBytes: 100 * 1024 * 1024, maxDurationS: 600 };
 
 /** Returns the lower-case extension of a file name without the dot, or '' when it has none. */
 export function extensionOf(name) {
