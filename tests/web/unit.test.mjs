@@ -1,7 +1,9 @@
 // Unit tests for the web app's pure logic: formatting, validation, chart scaling, reconnect
-// backoff, video sync decisions, skeleton frame lookup, and the progress connection's fallbacks.
+// backoff, video sync decisions, skeleton frame lookup, the progress connection's fallbacks, and
+// the colour palette's contrast.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
   estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatOffsetMs, formatRelativeTime,
   formatScore, formatShare, humanise,
@@ -300,4 +302,39 @@ test('ProgressConnection reads the server progress object of a connected message
   h.sockets[0].onopen();
   h.sockets[0].onmessage({ data: JSON.stringify({ type: 'connected', status: 'processing', progress: { progress: 0.3, stage: 'pose' } }) });
   assert.deepEqual(h.events.filter((e) => e[0] === 'progress'), [['progress', 0.3]]);
+});
+
+// WCAG 2 contrast of the palette in app.css, on the panel colour composited over the page's
+// darkest and lightest (glow) backgrounds.
+const css = fs.readFileSync(new URL('../../web/css/app.css', import.meta.url), 'utf8');
+const cssVar = (name) => new RegExp(`--${name}:\\s*([^;]+);`).exec(css)[1].trim();
+const parseColour = (text) => {
+  const hex = /^#([0-9a-f]{6})$/i.exec(text);
+  if (hex) return [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16)).concat(1);
+  const rgba = /rgba\(([^)]+)\)/.exec(text);
+  return rgba[1].split(',').map(Number);
+};
+const over = (top, base) => top.slice(0, 3).map((c, i) => c * top[3] + base[i] * (1 - top[3])).concat(1);
+const luminance = (rgb) => {
+  const lin = rgb.slice(0, 3).map((c) => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+};
+const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+
+test('text colours meet WCAG AA (4.5:1) on the glass panels', () => {
+  const pageDark = parseColour(cssVar('bg'));
+  const pageGlow = over([109, 40, 217, 0.35], parseColour(cssVar('bg-2')));
+  const panel = parseColour(cssVar('panel'));
+  const foregrounds = { text: cssVar('text'), muted: cssVar('muted'), accent: cssVar('accent'), dangerText: '#fca5a5', badgeOk: '#86efac', badgeWarn: '#fde68a', axis: '#cbd5e1' };
+  for (const base of [pageDark, pageGlow]) {
+    const bg = over(panel, base);
+    for (const [name, colour] of Object.entries(foregrounds)) {
+      const ratio = contrast(parseColour(colour), bg);
+      assert.ok(ratio >= 4.5, `${name} ${colour} on the panel: ${ratio.toFixed(2)}`);
+    }
+  }
+  const white = [255, 255, 255, 1];
+  for (const button of ['#6d28d9', '#a21caf', cssVar('danger-strong')]) {
+    assert.ok(contrast(white, parseColour(button)) >= 4.5, `white on ${button}`);
+  }
 });

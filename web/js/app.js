@@ -24,6 +24,7 @@ const state = {
   elapsedTimer: null,
   startedAt: 0,
   teardown: [], // functions that release the results view (video links, skeleton, listeners)
+  names: new Map(), // session id -> file name, from the last session list
 };
 
 // ---------- views ----------
@@ -179,7 +180,7 @@ function openProcessing(id, filename, wsPath) {
   stopConnection();
   state.sessionId = id;
   location.hash = `#/session/${id}`;
-  $('processing-name').textContent = filename || id;
+  $('processing-name').textContent = filename || state.names.get(id) || id;
   $('processing-stage').textContent = 'Queued…';
   setProgress($('processing-progress'), $('processing-fill'), 0);
   for (const stat of ['frames', 'fps', 'eta']) $(`stat-${stat}`).textContent = '—';
@@ -257,6 +258,7 @@ function releaseResults() {
     video.pause();
     video.removeAttribute('src');
     video.load();
+    video.closest('.video-box').dataset.missing = 'false';
   }
 }
 
@@ -373,19 +375,24 @@ function renderResults(id, r, downloadUrl) {
   setText('music-note', hasAudio === false ? 'This video has no sound track.'
     : Number.isFinite(music.tempo_match) ? `Tempo match ${formatScore(music.tempo_match > 1 ? music.tempo_match : music.tempo_match * 100)}/100` : '');
 
-  // Downloads.
-  $('download-video').href = downloadUrl || api.urls.overlay(id);
+  // Downloads. download_url null: the analysis wrote no overlay video.
+  const overlayUrl = downloadUrl === null ? null : downloadUrl || api.urls.overlay(id);
+  $('download-video').hidden = !overlayUrl;
+  if (overlayUrl) $('download-video').href = overlayUrl;
   $('download-json').href = api.urls.export(id, 'results.json');
   $('download-csv').href = api.urls.export(id, 'landmarks.csv');
 
   // Videos, synchronised both ways, with the skeleton layer on the original.
   const original = $('video-original');
   const overlay = $('video-overlay');
+  const missing = (video) => () => { video.closest('.video-box').dataset.missing = 'true'; };
+  original.addEventListener('error', missing(original), { once: true });
+  overlay.addEventListener('error', missing(overlay), { once: true });
   original.src = api.urls.video(id);
-  overlay.src = downloadUrl || api.urls.overlay(id);
+  if (overlayUrl) overlay.src = overlayUrl;
+  else missing(overlay)();
   overlay.muted = true; // one sound track: the original's
   state.teardown.push(linkVideos(original, overlay));
-  original.addEventListener('error', () => toast('info', 'Original video unavailable', 'The server did not serve the uploaded video; the analysed video still plays.'), { once: true });
 
   const toggle = $('skeleton-toggle');
   toggle.disabled = true;
@@ -444,9 +451,11 @@ function sessionsOf(body) {
       status: s.status ?? 'unknown',
       created: s.created_at ?? s.created ?? s.upload_time ?? s.timestamp,
       progress: s.progress,
+      error: s.status === 'failed' ? s.error : '',
     }))
     .filter((s) => s.id);
 }
+
 
 async function refreshSessions() {
   let sessions;
@@ -456,6 +465,7 @@ async function refreshSessions() {
     reportError('Could not list recent analyses', error);
     return;
   }
+  state.names = new Map(sessions.map((s) => [s.id, s.filename]));
   const list = $('session-list');
   list.replaceChildren();
   $('sessions-empty').hidden = sessions.length > 0;
@@ -470,7 +480,7 @@ async function refreshSessions() {
     name.textContent = s.filename || s.id;
     const meta = document.createElement('span');
     meta.className = 'session-meta';
-    meta.textContent = formatRelativeTime(s.created);
+    meta.textContent = [formatRelativeTime(s.created), s.error].filter(Boolean).join(' · ');
     main.append(name, meta);
     const badge = document.createElement('span');
     badge.className = `badge badge-${s.status}`;
