@@ -76,7 +76,7 @@ export async function startServer() {
   const port = await freePort();
   let output = '';
   const child = spawn(bin, ['serve'], {
-    env: { ...process.env, API_HOST: '127.0.0.1', API_PORT: String(port), DATA_DIR: dataDir, DD_WEB_DIR: kWebDir, DD_LOG_LEVEL: 'info' },
+    env: { ...process.env, API_HOST: '127.0.0.1', API_PORT: String(port), DATA_DIR: dataDir, WEB_DIR: kWebDir, DD_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => { output += d; });
