@@ -147,6 +147,16 @@ describe('DanceDynamics web app', () => {
     assert.ok(overlay.t1 > overlay.t0, `overlay time advances ${overlay.t0} -> ${overlay.t1}`);
     assert.ok(overlay.original > 0, 'the original follows the overlay (two-way sync)');
     await page.evaluate(() => document.getElementById('video-overlay').pause());
+    await page.evaluate(() => { document.getElementById('video-overlay').playbackRate = 1.5; });
+    await page.waitForFunction(() => document.getElementById('video-original').playbackRate === 1.5);
+    await page.waitForFunction(() => document.getElementById('video-original').paused);
+
+    // The skeleton layer toggles; it draws where landmarks.json has a pose at the shown time.
+    await page.waitForSelector('#skeleton-toggle:not([disabled])');
+    await page.uncheck('#skeleton-toggle');
+    assert.equal(await page.isHidden('#skeleton-canvas'), true);
+    await page.check('#skeleton-toggle');
+    assert.equal(await page.isVisible('#skeleton-canvas'), true);
     await page.evaluate(() => { document.getElementById('video-original').currentTime = 0.5; });
     await page.waitForTimeout(300);
     await shot(page, 'desktop-4-results');
@@ -218,6 +228,14 @@ describe('DanceDynamics web app', () => {
     const clientToast = page.locator('.toast-error').last();
     await clientToast.waitFor();
     assert.match(await clientToast.textContent(), /not a video/);
+
+    // The drop zone runs the same checks as the picker.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['hello'], 'dropped.txt', { type: 'text/plain' }));
+      document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('.toast-error')].some((t) => t.textContent.includes('dropped.txt')));
 
     const corrupt = path.join(mediaDir, 'broken.mp4');
     fs.writeFileSync(corrupt, Buffer.alloc(4096, 7));
