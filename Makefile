@@ -17,8 +17,9 @@ $(BUILD_DIR)/build.ninja:
 build: setup $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# `serve` on port 7860 (settings from the environment, see .env.example).
 run: build
-	$(BUILD_DIR)/src/app/dancedynamics models
+	$(BUILD_DIR)/src/app/dancedynamics --model-dir $(CURDIR)/models serve --port 7860
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

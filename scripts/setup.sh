@@ -108,6 +108,21 @@ install_web_test_packages() {
     --cache "$cache_dir/npm/cache" >/dev/null)
 }
 
+# Swagger UI for /api/docs, from the npm package pinned in web/package.json (lock file committed).
+install_web_vendor() {
+  local web_dir="$repo_dir/web" wanted installed
+  wanted=$(node -p "require('$web_dir/package.json').dependencies['swagger-ui-dist']")
+  installed=$(node -p "require('$web_dir/node_modules/swagger-ui-dist/package.json').version" 2>/dev/null || true)
+  if [ "$installed" = "$wanted" ]; then
+    log "swagger-ui-dist $installed present in web/node_modules"
+    return
+  fi
+  log "installing swagger-ui-dist $wanted into web/node_modules"
+  mkdir -p "$cache_dir/npm"
+  (cd "$web_dir" && npm ci --no-audit --no-fund --silent --cache "$cache_dir/npm/cache")
+}
+
 install_packages
 install_models
+install_web_vendor
 install_web_test_packages

@@ -7,6 +7,9 @@
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
+#if DD_WITH_SERVE
+#include "app/serve_command.h"
+#endif
 #include "core/log.h"
 #include "core/version.h"
 
@@ -30,6 +33,9 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&global] { dd::set_log_level(global.log_level); });
 
   add_models_command(app, global, &exit_code);
+#if DD_WITH_SERVE
+  add_serve_command(app, global, &exit_code);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,100 @@
+#include "app/serve_command.h"
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "app/exit_code.h"
+#include "app/global_options.h"
+#include "core/log.h"
+#include "pipeline/pipeline.h"
+#include "server/http_server.h"
+#include "server/server_config.h"
+#include "server/upload_probe.h"
+#include "store/sqlite_store.h"
+
+namespace dd::app {
+namespace {
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so the
+// signals are only ever taken by wait_for_termination_signal.
+sigset_t block_termination_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int wait_for_termination_signal(const sigset_t& signals) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  return signal_number;
+}
+
+int serve(const server::ServerConfig& config) {
+  auto store = store::open_sqlite_store(config.data_dir / "dancedynamics.db");
+  if (!store) return report_error(store.error());
+  const sigset_t signals = block_termination_signals();
+  auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload);
+  if (!server) return report_error(server.error());
+  std::printf("dancedynamics: serving on http://%s:%u (API docs at /api/docs); Ctrl-C stops\n",
+              config.host.c_str(), static_cast<unsigned>((*server)->port()));
+  std::fflush(stdout);
+  const int signal_number = wait_for_termination_signal(signals);
+  DD_LOG_INFO("serve: {} received, shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  (*server)->stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_code) {
+  auto config = std::make_shared<server::ServerConfig>();
+  config->web_dir = DD_DEFAULT_WEB_DIR;
+  config->max_video_duration_s = 60;
+  auto* command = app.add_subcommand("serve", "Run the web app and REST/WebSocket API (flags beat environment variables)");
+  command->add_option("--host", config->host, "Address to listen on")->envname("API_HOST")->capture_default_str();
+  command->add_option("--port", config->port, "TCP port (0 picks a free one)")->envname("API_PORT")->capture_default_str();
+  command->add_option("--data-dir", config->data_dir, "Directory of the database and the sessions' files")
+      ->envname("DATA_DIR")
+      ->capture_default_str();
+  command->add_option("--web-dir", config->web_dir, "Directory of the web app's files")
+      ->envname("WEB_DIR")
+      ->capture_default_str();
+  command->add_option("--max-file-size", config->max_file_size, "Largest accepted upload in bytes")
+      ->envname("MAX_FILE_SIZE")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--max-video-duration", config->max_video_duration_s, "Longest accepted video in seconds")
+      ->envname("MAX_VIDEO_DURATION")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--workers", config->workers, "Analysis jobs run at the same time (0: API only)")
+      ->envname("WORKERS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  command->add_option("--job-timeout", config->job_timeout_s, "Seconds after which a running job is stopped and failed")
+      ->envname("JOB_TIMEOUT_S")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--model", config->default_model, "Default landmark model when a request names none")
+      ->envname("MODEL_COMPLEXITY")
+      // MediaPipe's model_complexity numbers are accepted too.
+      ->transform(CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
+      ->check(CLI::IsMember({"lite", "full", "heavy"}))
+      ->capture_default_str();
+  command->add_option("--io-threads", config->io_threads, "Threads serving the network")
+      ->envname("IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->callback([config, &global, exit_code] {
+    config->model_dir = global.model_dir;
+    *exit_code = serve(*config);
+  });
+}
+
+}  // namespace dd::app
