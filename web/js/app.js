@@ -344,11 +344,15 @@ function renderResults(id, r, downloadUrl) {
     label.textContent = humanise(part);
     const track = document.createElement('span');
     track.className = 'bar-track';
-    track.setAttribute('role', 'meter');
-    track.setAttribute('aria-label', `${humanise(part)} activity`);
-    track.setAttribute('aria-valuemin', '0');
-    track.setAttribute('aria-valuemax', '100');
-    if (Number.isFinite(value)) track.setAttribute('aria-valuenow', String(Math.round(value)));
+    if (Number.isFinite(value)) {
+      track.setAttribute('role', 'meter');
+      track.setAttribute('aria-label', `${humanise(part)} activity`);
+      track.setAttribute('aria-valuemin', '0');
+      track.setAttribute('aria-valuemax', '100');
+      track.setAttribute('aria-valuenow', String(Math.round(value)));
+    } else {
+      track.setAttribute('aria-hidden', 'true'); // no number: the dash beside it says so
+    }
     const fill = document.createElement('span');
     fill.className = 'bar-fill';
     fill.style.width = `${Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0}%`;
@@ -426,16 +430,22 @@ function renderResults(id, r, downloadUrl) {
     li.append(label);
     legend.append(li);
   }
-  const seek = (t) => { original.currentTime = t; if (!overlay.src || overlay.readyState === 0) overlay.currentTime = t; };
+  // Seek through whichever video has media (the sync link moves the other one).
+  const driver = () => (original.readyState > 0 || overlay.readyState === 0 ? original : overlay);
+  const seek = (t) => { driver().currentTime = t; };
   const chart = createTimelineChart($('timeline-chart'), r.timeline, duration, seek);
-  const onTime = () => chart.setTime(original.currentTime);
+  const onTime = (event) => { if (event.target === driver()) chart.setTime(event.target.currentTime); };
   const onResize = () => chart.redraw();
-  original.addEventListener('timeupdate', onTime);
-  original.addEventListener('seeked', onTime);
+  for (const video of [original, overlay]) {
+    video.addEventListener('timeupdate', onTime);
+    video.addEventListener('seeked', onTime);
+  }
   window.addEventListener('resize', onResize);
   state.teardown.push(() => {
-    original.removeEventListener('timeupdate', onTime);
-    original.removeEventListener('seeked', onTime);
+    for (const video of [original, overlay]) {
+      video.removeEventListener('timeupdate', onTime);
+      video.removeEventListener('seeked', onTime);
+    }
     window.removeEventListener('resize', onResize);
   });
 }
