@@ -306,7 +306,8 @@ function renderResults(id, r, downloadUrl) {
   const music = rhythm.music ?? {};
   const duration = Number(info.duration);
 
-  setText('results-title', info.filename || 'Results');
+  // The name the user uploaded (the session list has it; results.json may name the stored copy).
+  setText('results-title', state.names.get(id) || info.filename || 'Results');
   setText('results-meta', [
     info.width && info.height ? `${info.width}×${info.height}` : null,
     Number.isFinite(duration) ? formatDuration(duration) : null,
@@ -612,8 +613,7 @@ function init() {
   window.addEventListener('hashchange', route);
   document.body.dataset.view = 'upload';
   checkHealth();
-  refreshSessions();
-  route();
+  refreshSessions().finally(route); // the list first: it names the session a reopened URL shows
 }
 
 init();
