@@ -209,6 +209,10 @@ describe('DanceDynamics web app', () => {
     await page.keyboard.press('Tab');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     assert.notEqual(outline, 'none');
+    await page.focus('input[name="model"][value="full"]');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await shot(page, 'desktop-6-keyboard-focus');
     // Model choice by arrow keys.
     await page.focus('input[name="model"][value="full"]');
     await page.keyboard.press('ArrowRight');
@@ -232,7 +236,7 @@ describe('DanceDynamics web app', () => {
     await page.waitForFunction((v) => document.getElementById(v).currentTime >= 0.9, lead);
     const seekedTo = await page.evaluate((v) => document.getElementById(v).currentTime, lead);
     assert.ok(Math.abs(seekedTo - 1) < 0.1, `seeked ${lead} to ${seekedTo}`);
-    assert.equal(await page.getAttribute('#timeline-chart', 'aria-valuenow'), '1');
+    await page.waitForFunction(() => document.getElementById('timeline-chart').getAttribute('aria-valuenow') === '1');
     if (lead === 'video-original') {
       await page.waitForFunction(() => Math.abs(document.getElementById('video-overlay').currentTime - 1) < 0.3);
     }
@@ -303,12 +307,13 @@ describe('DanceDynamics web app', () => {
 
   test('session list: delete removes a session on the server', async () => {
     const { page, context } = await openPage();
+    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/upload'));
     await page.setInputFiles('#file-input', clip);
-    await page.waitForSelector('#start-button:not([disabled])', { timeout: 15000 });
-    const rows = page.locator('.session');
-    await rows.first().waitFor();
-    const id = await rows.first().getAttribute('data-session-id');
-    await rows.first().locator('button', { hasText: 'Delete' }).click();
+    const id = (await (await uploaded).json()).session_id;
+    const row = page.locator(`.session[data-session-id="${id}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /Uploaded/);
+    await row.locator('button', { hasText: 'Delete' }).click();
     await page.locator('.toast-success').waitFor();
     await page.waitForFunction((sid) => !document.querySelector(`.session[data-session-id="${sid}"]`), id);
     const list = await (await fetch(`${server.base}/api/sessions`)).json();

@@ -205,7 +205,7 @@ function openProcessing(id, filename, wsPath) {
     },
     onProgress: (msg) => {
       if (Number.isFinite(msg.progress)) lastProgress = Math.max(0, Math.min(1, msg.progress));
-      serverEta = Number.isFinite(msg.eta_s) ? msg.eta_s : null;
+      serverEta = Number.isFinite(msg.eta_s) && lastProgress > 0 ? msg.eta_s : null; // queued: unknown
       setProgress($('processing-progress'), $('processing-fill'), lastProgress);
       $('stat-percent').textContent = formatShare(lastProgress);
       const queued = msg.status === 'queued' || msg.stage === 'queued';
