@@ -116,6 +116,7 @@ export function launchBrowser() {
 export async function screenshot(page, name) {
   fs.mkdirSync(kArtifactDir, { recursive: true });
   const file = path.join(kArtifactDir, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky bar belongs at the top of a full-page shot
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
