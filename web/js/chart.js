@@ -121,6 +121,13 @@ export function createTimelineChart(canvas, timeline, durationS, onSeek) {
       ctx.stroke();
       ctx.setLineDash([]);
     };
+    if (t.length === 0) {
+      ctx.fillStyle = '#cbd5e1';
+      ctx.font = '14px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('No movement data: no pose was found', (pad.left + w - pad.right) / 2, (pad.top + h - pad.bottom) / 2);
+    }
     line(velocity, yv, kVelocityColour, [5, 4]);
     line(intensity, y, kIntensityColour, []);
 
