@@ -87,12 +87,22 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->transform(CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
       ->capture_default_str();
+  command->add_option("--session-ttl", config->session_ttl_s, "Seconds after which a session is removed (0: never)")
+      ->envname("SESSION_TTL")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  auto max_storage_gb = std::make_shared<double>(0);
+  command->add_option("--max-storage-gb", *max_storage_gb, "Oldest sessions are removed above this many GB (0: no limit)")
+      ->envname("MAX_STORAGE_GB")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command->add_option("--io-threads", config->io_threads, "Threads serving the network")
       ->envname("IO_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  command->callback([config, &global, exit_code] {
+  command->callback([config, max_storage_gb, &global, exit_code] {
     config->model_dir = global.model_dir;
+    config->max_storage_bytes = static_cast<int64_t>(*max_storage_gb * 1e9);
     *exit_code = serve(*config);
   });
 }

@@ -26,6 +26,7 @@
 #include "core/version.h"
 #include "server/byte_range.h"
 #include "server/multipart_parser.h"
+#include "server/session_cleaner.h"
 
 namespace dd::server {
 namespace {
@@ -331,7 +332,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimitBytes);
-    parser_->body_limit(kSmallBodyLimitBytes);
+    // The parser checks Content-Length against this while reading the header; the limit
+    // is lowered for everything but uploads once the route is known.
+    parser_->body_limit(static_cast<uint64_t>(context_.config.max_file_size) + kMultipartOverheadBytes);
     body_.clear();
     upload_.reset();
     stream_.expires_after(seconds(context_.config.read_timeout_s));
@@ -342,6 +345,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_header(beast::error_code ec, size_t) {
     if (ec == http::error::end_of_stream) return close();
     if (ec == http::error::header_limit) return respond(error_response(431, "request header too large"), true);
+    if (ec == http::error::body_limit) {
+      return respond(error_response(413, "request body too large; the upload limit is " +
+                                             std::to_string(context_.config.max_file_size) + " bytes"),
+                     true);
+    }
     if (ec) {
       // Timeouts and resets end the connection; a malformed request gets a 400 first.
       if (ec.category() == beast::error_code(http::error::bad_method).category()) {
@@ -369,6 +377,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return respond(error_response(404, "Not Found"), true);
     }
     if (path_ == "/api/upload" && request.method() == http::verb::post) return start_upload();
+    if (auto length = parser_->content_length(); length && *length > kSmallBodyLimitBytes) {
+      return respond(error_response(413, "request body too large"), true);
+    }
+    parser_->body_limit(kSmallBodyLimitBytes);
     read_body();
   }
 
@@ -378,14 +390,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!boundary) {
       return respond(error_response(422, "a multipart/form-data body with a 'file' field is required"), true);
     }
-    const uint64_t limit = static_cast<uint64_t>(context_.config.max_file_size) + kMultipartOverheadBytes;
-    if (auto length = parser_->content_length(); length && *length > limit) {
-      return respond(error_response(413, "file too large; the limit is " + std::to_string(context_.config.max_file_size) +
-                                             " bytes"),
-                     true);
-    }
-    parser_->body_limit(limit);
     upload_ = std::make_unique<UploadReceiver>(context_.api, std::move(*boundary), context_.config.max_file_size);
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      // curl and other clients wait for this (or a timeout) before sending a large body.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec) return self->close();
+                         self->read_body();
+                       });
+      return;
+    }
     read_body();
   }
 
@@ -657,6 +672,7 @@ struct Server::Impl {
   Context context;
   net::io_context io;  // destroyed first: pending handlers still reference the members above
   std::shared_ptr<Listener> listener;
+  std::unique_ptr<SessionCleaner> cleaner;
   std::vector<std::thread> threads;
   uint16_t port = 0;
   std::atomic<bool> stopped{false};
@@ -689,6 +705,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   impl->port = acceptor.local_endpoint().port();
   impl->listener = std::make_shared<Listener>(impl->io, std::move(acceptor), impl->context);
   impl->listener->run();
+  impl->cleaner = std::make_unique<SessionCleaner>(
+      store, config.data_dir, CleanupPolicy{config.session_ttl_s, config.max_storage_bytes});
   impl->jobs.start();
   for (int i = 0; i < std::max(1, config.io_threads); ++i) {
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
@@ -708,6 +726,7 @@ void Server::stop() {
   if (impl_->stopped.exchange(true)) return;
   DD_LOG_INFO("server: shutting down");
   impl_->listener->close();
+  impl_->cleaner.reset();
   impl_->jobs.stop();
   // Give the I/O threads a moment to deliver the last job events to WebSocket clients.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -18,6 +18,8 @@ struct ServerConfig {
   int workers = 1;                          // WORKERS: jobs run at the same time
   double job_timeout_s = 3600;              // JOB_TIMEOUT_S: a job running longer is stopped and failed
   std::string default_model = "full";       // MODEL_COMPLEXITY: lite | full | heavy
+  double session_ttl_s = 24 * 3600;         // SESSION_TTL: older sessions are removed (0: never)
+  int64_t max_storage_bytes = 0;            // MAX_STORAGE_GB: oldest sessions go first when over (0: no limit)
   int io_threads = 2;                       // threads running the network event loop
   double read_timeout_s = 30;               // deadline of every socket read
   double keepalive_interval_s = 20;         // WebSocket keepalive when idle

@@ -321,6 +321,29 @@ TEST_F(ServerTest, Upload_ValidMp4_ReturnsProbedFactsAndStoresUnderSessionId) {
   EXPECT_EQ(sessions["sessions"][0]["status"], "uploaded");
 }
 
+TEST_F(ServerTest, Upload_WithExpectContinue_GetsInterimAnswerThenResult) {
+  start();
+  net::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  http::request<http::string_body> req(http::verb::post, "/api/upload", 11);
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::content_type, "multipart/form-data; boundary=XyZzY");
+  req.set(http::field::expect, "100-continue");
+  req.body() = multipart("file", "dance.mp4", read_file(test_clip()));
+  req.prepare_payload();
+  http::request_serializer<http::string_body> serializer(req);
+  http::write_header(socket, serializer);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> interim;
+  http::read(socket, buffer, interim);
+  EXPECT_EQ(interim.result_int(), 100);
+  http::write(socket, serializer);
+  http::response<http::string_body> final_response;
+  http::read(socket, buffer, final_response);
+  EXPECT_EQ(final_response.result_int(), 200) << final_response.body();
+}
+
 TEST_F(ServerTest, Upload_BadExtension_Is400AndLeavesNoFile) {
   start();
   Reply reply = upload("notes.txt", "hello");
