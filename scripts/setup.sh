@@ -21,10 +21,10 @@ readonly models=(
 # app's browser tests drive it headless; they never download a browser).
 readonly packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates make
-  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libflatbuffers-dev
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libflatbuffers-dev flatbuffers-compiler
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libfftw3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
   clang-format ffmpeg opencv-doc chromium
 )

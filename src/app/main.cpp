@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <exception>
 
+#include "app/analyze_command.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
 #if DD_WITH_SERVE
 #include "app/serve_command.h"
 #endif
+#include "app/pose_command.h"
 #include "core/log.h"
 #include "core/version.h"
 
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
 #if DD_WITH_SERVE
   add_serve_command(app, global, &exit_code);
 #endif
+  add_pose_commands(app, global, &exit_code);
+  add_analyze_command(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);

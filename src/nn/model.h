@@ -37,10 +37,15 @@ class Model {
 
   // Loads and validates a .tflite file; InvalidArgument/DataLoss for malformed files,
   // Unimplemented naming the op for unsupported ones, NotFound for a missing file.
-  static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const ModelOptions& options = {});
+  // skipped_outputs: output names the caller will not read, e.g. "Identity_2" (the landmark
+  // models' 256x256 segmentation head, about 2/3 of pose_landmark_lite's time); ops only they
+  // need are not run and those outputs stay zero. An unknown name is InvalidArgument.
+  static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const ModelOptions& options = {},
+                                             const std::vector<std::string>& skipped_outputs = {});
   // The same from bytes in memory (the bytes are copied).
   static Result<std::unique_ptr<Model>> load_from_buffer(std::span<const uint8_t> bytes,
-                                                         const ModelOptions& options = {});
+                                                         const ModelOptions& options = {},
+                                                         const std::vector<std::string>& skipped_outputs = {});
 
   virtual const std::vector<TensorInfo>& inputs() const = 0;
   virtual const std::vector<TensorInfo>& outputs() const = 0;

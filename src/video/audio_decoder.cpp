@@ -8,6 +8,8 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include <algorithm>
+#include <cmath>
 #include <new>
 
 namespace dd::video {
@@ -41,9 +43,9 @@ Status convert_into(SwrContext* swr, const uint8_t** input, int input_samples, A
 
 Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate) {
   if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "audio sample rate " + std::to_string(sample_rate) + " outside " +
-                          std::to_string(kMinSampleRate) + ".." + std::to_string(kMaxSampleRate));
+    return make_error(ErrorCode::kInvalidArgument, "audio sample rate " + std::to_string(sample_rate) +
+                                                       " outside " + std::to_string(kMinSampleRate) + ".." +
+                                                       std::to_string(kMaxSampleRate));
   }
   auto format = detail::open_input(path);
   if (!format) return format.error();
@@ -67,8 +69,8 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   }
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   SwrContext* raw_swr = nullptr;
-  int rc = swr_alloc_set_opts2(&raw_swr, &mono, AV_SAMPLE_FMT_FLT, sample_rate, &in_layout,
-                               dec->sample_fmt, dec->sample_rate, 0, nullptr);
+  int rc = swr_alloc_set_opts2(&raw_swr, &mono, AV_SAMPLE_FMT_FLT, sample_rate, &in_layout, dec->sample_fmt,
+                               dec->sample_rate, 0, nullptr);
   av_channel_layout_uninit(&in_layout);
   detail::SwrPtr swr(raw_swr);
   if (rc < 0 || !swr || swr_init(swr.get()) < 0) {
@@ -79,6 +81,18 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   detail::FramePtr frame(av_frame_alloc());
   if (!packet || !frame) return make_error(ErrorCode::kInternal, "cannot allocate FFmpeg packet/frame");
 
+  // Sample 0 is placed at the first video frame (the reader's timestamp 0), so audio events
+  // and frame timestamps share one clock even when the streams start at different times.
+  const AVStream& audio_stream = *fmt->streams[stream_index];
+  double video_start_s = 0;
+  const int video_index = detail::find_video_stream(*fmt);
+  if (video_index >= 0 && fmt->streams[video_index]->start_time != AV_NOPTS_VALUE) {
+    const AVStream& video = *fmt->streams[video_index];
+    video_start_s = static_cast<double>(video.start_time) * av_q2d(video.time_base);
+  }
+  bool aligned = false;
+  int64_t samples_to_drop = 0;
+
   AudioTrack track;
   track.sample_rate = sample_rate;
   int64_t corrupt = 0;
@@ -86,8 +100,23 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
   while (true) {
     rc = avcodec_receive_frame(dec, frame.get());
     if (rc == 0) {
-      DD_TRY(convert_into(swr.get(), const_cast<const uint8_t**>(frame->extended_data),
-                          frame->nb_samples, track));
+      if (!aligned && frame->best_effort_timestamp != AV_NOPTS_VALUE) {
+        const double start_s =
+            static_cast<double>(frame->best_effort_timestamp) * av_q2d(audio_stream.time_base) -
+            video_start_s;
+        const auto shift = static_cast<int64_t>(std::llround(start_s * sample_rate));
+        if (shift > 0) track.samples.assign(static_cast<size_t>(shift), 0.0f);
+        samples_to_drop = std::max<int64_t>(0, -shift);
+      }
+      aligned = true;
+      DD_TRY(convert_into(swr.get(), const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples,
+                          track));
+      if (samples_to_drop > 0) {
+        const auto drop = static_cast<size_t>(
+            std::min<int64_t>(samples_to_drop, static_cast<int64_t>(track.samples.size())));
+        track.samples.erase(track.samples.begin(), track.samples.begin() + static_cast<std::ptrdiff_t>(drop));
+        samples_to_drop -= static_cast<int64_t>(drop);
+      }
       av_frame_unref(frame.get());
       continue;
     }

@@ -9,11 +9,12 @@
 namespace dd::video {
 
 struct AudioTrack {
-  std::vector<float> samples;  // mono, [-1, 1]
+  std::vector<float> samples;  // mono, [-1, 1]; sample 0 is at the first video frame's time
   int sample_rate = 0;
 };
 
-// The whole audio track downmixed to mono and resampled to sample_rate; NotFound when the
+// The audio track downmixed to mono and resampled to sample_rate, aligned with the video
+// (audio before the first frame dropped, a late start padded with silence); NotFound when the
 // file has no audio stream, InvalidArgument for a sample rate outside 1000..384000, plus the
 // probe's errors for the file itself.
 Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate);

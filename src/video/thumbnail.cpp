@@ -9,7 +9,8 @@
 
 namespace dd::video {
 
-Status save_thumbnail(const cv::Mat& rgb, const std::filesystem::path& path, int max_width, int jpeg_quality) {
+Status save_thumbnail(const cv::Mat& rgb, const std::filesystem::path& path, int max_width,
+                      int jpeg_quality) {
   if (rgb.empty() || rgb.type() != CV_8UC3) {
     return make_error(ErrorCode::kInvalidArgument, "thumbnail needs a non-empty RGB24 image");
   }
@@ -18,7 +19,8 @@ Status save_thumbnail(const cv::Mat& rgb, const std::filesystem::path& path, int
   }
   cv::Mat bgr;
   if (rgb.cols > max_width) {
-    const int height = std::max(1, static_cast<int>(std::lround(static_cast<double>(rgb.rows) * max_width / rgb.cols)));
+    const int height =
+        std::max(1, static_cast<int>(std::lround(static_cast<double>(rgb.rows) * max_width / rgb.cols)));
     cv::Mat small;
     cv::resize(rgb, small, cv::Size(max_width, height), 0, 0, cv::INTER_AREA);
     cv::cvtColor(small, bgr, cv::COLOR_RGB2BGR);

@@ -30,9 +30,23 @@ struct VideoReader::State {
   int64_t next_index = 0;
   double last_timestamp_s = -1;
   int64_t corrupt_count = 0;
+
+  // Counts a skipped packet/frame; a badly damaged file has thousands, so only the first
+  // few are logged as warnings.
+  void note_corruption(const char* what, int rc) {
+    constexpr int64_t kLoggedCorruptions = 5;
+    ++corrupt_count;
+    if (corrupt_count <= kLoggedCorruptions) {
+      DD_LOG_WARN("video: skipping {} in {}: {}{}", what, info.path, detail::av_error_text(rc),
+                  corrupt_count == kLoggedCorruptions ? " (further ones not logged)" : "");
+    }
+  }
 };
 
 namespace {
+
+// More than swscale writes or reads past the end of a row in its vector loops.
+constexpr int kSwsSpareBytes = 256;
 
 // Scale-before-rotate size: the rotated frame must fit max_height, so a 90/270 rotation
 // limits the decoded width.
@@ -73,14 +87,18 @@ bool is_full_range(const AVFrame& frame) {
 VideoReader::VideoReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
 VideoReader::~VideoReader() = default;
 
-const VideoInfo& VideoReader::info() const { return state_->info; }
+const VideoInfo& VideoReader::info() const {
+  return state_->info;
+}
 
 cv::Size VideoReader::output_size() const {
   const bool swap = state_->info.rotation_deg == 90 || state_->info.rotation_deg == 270;
   return swap ? cv::Size(state_->scaled_size.height, state_->scaled_size.width) : state_->scaled_size;
 }
 
-int64_t VideoReader::corrupt_packet_count() const { return state_->corrupt_count; }
+int64_t VideoReader::corrupt_packet_count() const {
+  return state_->corrupt_count;
+}
 
 Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::path& path,
                                                        const ReaderOptions& options) {
@@ -126,9 +144,7 @@ Result<bool> VideoReader::read(VideoFrame& out) {
     }
     if (rc != AVERROR(EAGAIN)) {
       // A broken frame: the decoder stays usable, so skip it like a corrupt packet.
-      ++s.corrupt_count;
-      DD_LOG_WARN("video: skipping undecodable frame in {}: {}", s.info.path,
-                  detail::av_error_text(rc));
+      s.note_corruption("undecodable frame", rc);
       continue;
     }
     if (s.decoder_flushed) {
@@ -150,9 +166,7 @@ Result<bool> VideoReader::read(VideoFrame& out) {
     if (s.packet->stream_index == s.stream_index) {
       const int send_rc = avcodec_send_packet(s.decoder.get(), s.packet.get());
       if (send_rc < 0 && send_rc != AVERROR(EAGAIN)) {
-        ++s.corrupt_count;
-        DD_LOG_WARN("video: skipping corrupt packet in {}: {}", s.info.path,
-                    detail::av_error_text(send_rc));
+        s.note_corruption("corrupt packet", send_rc);
       }
     }
     av_packet_unref(s.packet.get());
@@ -160,10 +174,9 @@ Result<bool> VideoReader::read(VideoFrame& out) {
 
   if (frame->flags & AV_FRAME_FLAG_CORRUPT) ++s.corrupt_count;
 
-  s.sws.reset(sws_getCachedContext(s.sws.release(), frame->width, frame->height,
-                                   static_cast<AVPixelFormat>(frame->format), s.scaled_size.width,
-                                   s.scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr,
-                                   nullptr, nullptr));
+  s.sws.reset(sws_getCachedContext(
+      s.sws.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+      s.scaled_size.width, s.scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!s.sws) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
     av_frame_unref(frame);
@@ -174,7 +187,11 @@ Result<bool> VideoReader::read(VideoFrame& out) {
   sws_setColorspaceDetails(s.sws.get(), coefficients, is_full_range(*frame) ? 1 : 0,
                            sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
 
-  cv::Mat scaled(s.scaled_size, CV_8UC3);
+  // swscale's SIMD code may write a few bytes past the last row (seen at 1080 px wide RGB24),
+  // so the buffer gets spare rows and the frame is a view of the rows above (still continuous).
+  const int spare_rows = 1 + kSwsSpareBytes / (s.scaled_size.width * 3);
+  cv::Mat buffer(s.scaled_size.height + spare_rows, s.scaled_size.width, CV_8UC3);
+  cv::Mat scaled = buffer.rowRange(0, s.scaled_size.height);
   uint8_t* dst_data[4] = {scaled.data, nullptr, nullptr, nullptr};
   const int dst_stride[4] = {static_cast<int>(scaled.step[0]), 0, 0, 0};
   sws_scale(s.sws.get(), frame->data, frame->linesize, 0, frame->height, dst_data, dst_stride);

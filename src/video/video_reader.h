@@ -13,9 +13,9 @@
 namespace dd::video {
 
 struct VideoFrame {
-  cv::Mat rgb;              // CV_8UC3, R,G,B byte order, continuous, rotation applied
-  int64_t index = 0;        // output frame number from 0
-  double timestamp_s = 0;   // presentation time from the stream, relative to its start
+  cv::Mat rgb;             // CV_8UC3, R,G,B byte order, continuous, rotation applied
+  int64_t index = 0;       // output frame number from 0
+  double timestamp_s = 0;  // presentation time from the stream, relative to its start
 };
 
 struct ReaderOptions {

@@ -20,6 +20,8 @@ constexpr AVRational kVideoTimeBase{1, 90000};
 constexpr int kMaxDimension = 8192;
 // Audio is interleaved up to this far ahead of the last video frame.
 constexpr double kAudioLeadS = 0.5;
+// More than swscale reads past the end of its last source row in its vector loops.
+constexpr int kSwsSpareBytes = 256;
 
 bool is_mp4_audio_codec(AVCodecID id) {
   return id == AV_CODEC_ID_AAC || id == AV_CODEC_ID_MP3 || id == AV_CODEC_ID_ALAC;
@@ -37,7 +39,7 @@ struct AudioPass {
   detail::InputFormatPtr input;
   AVStream* in_stream = nullptr;
   AVStream* out_stream = nullptr;
-  int64_t offset = 0;     // source video start in in_stream time base: keeps A/V sync
+  int64_t offset = 0;  // source video start in in_stream time base: keeps A/V sync
   bool done = false;
   double position_s = 0;  // time of the last audio packet handled
   // Re-encoding only.
@@ -58,10 +60,11 @@ struct VideoWriter::State {
   detail::CodecContextPtr encoder;
   AVStream* video_stream = nullptr;
   detail::SwsPtr sws;
+  cv::Mat staging;  // input copy with spare rows after it, so swscale never reads past the end
   detail::FramePtr yuv;
   detail::PacketPtr packet;
   std::unique_ptr<AudioPass> audio;
-  int width = 0;   // input frame size
+  int width = 0;  // input frame size
   int height = 0;
   int64_t frame_period = 1;  // nominal frame length in kVideoTimeBase
   int64_t last_pts = AV_NOPTS_VALUE;
@@ -115,7 +118,8 @@ Status VideoWriter::State::encode_audio_chunks(bool flush) {
     chunk->format = enc->sample_fmt;
     chunk->sample_rate = enc->sample_rate;
     av_channel_layout_copy(&chunk->ch_layout, &enc->ch_layout);
-    if (av_frame_get_buffer(chunk, 0) < 0) return make_error(ErrorCode::kInternal, "cannot allocate audio frame");
+    if (av_frame_get_buffer(chunk, 0) < 0)
+      return make_error(ErrorCode::kInternal, "cannot allocate audio frame");
     av_audio_fifo_read(fifo, reinterpret_cast<void**>(chunk->data), count);
     chunk->pts = audio->next_pts;
     audio->next_pts += count;
@@ -144,10 +148,10 @@ Status VideoWriter::State::transcode_audio_packet(AVPacket* pkt) {
   AVFrame* frame = audio->decoded.get();
   while (avcodec_receive_frame(dec, frame) == 0) {
     if (audio->next_pts == AV_NOPTS_VALUE) {
-      const int64_t pts = frame->best_effort_timestamp == AV_NOPTS_VALUE ? audio->offset
-                                                                         : frame->best_effort_timestamp;
-      const int64_t start = av_rescale_q(pts - audio->offset, audio->in_stream->time_base,
-                                         AVRational{1, enc->sample_rate});
+      const int64_t pts =
+          frame->best_effort_timestamp == AV_NOPTS_VALUE ? audio->offset : frame->best_effort_timestamp;
+      const int64_t start =
+          av_rescale_q(pts - audio->offset, audio->in_stream->time_base, AVRational{1, enc->sample_rate});
       audio->next_pts = std::max<int64_t>(0, start);
       audio->samples_to_drop = std::max<int64_t>(0, -start);
     }
@@ -214,7 +218,8 @@ Status VideoWriter::State::pump_audio(double until_s) {
 namespace {
 
 // Opens the source's audio and adds the matching output stream (copy or AAC).
-Result<std::unique_ptr<AudioPass>> open_audio_pass(const std::filesystem::path& source, AVFormatContext* output) {
+Result<std::unique_ptr<AudioPass>> open_audio_pass(const std::filesystem::path& source,
+                                                   AVFormatContext* output) {
   auto input = detail::open_input(source);
   if (!input) return input.error();
   auto pass = std::make_unique<AudioPass>();
@@ -299,17 +304,20 @@ Result<std::unique_ptr<AudioPass>> open_audio_pass(const std::filesystem::path& 
 VideoWriter::VideoWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
 VideoWriter::~VideoWriter() = default;
 
-int64_t VideoWriter::frame_count() const { return state_->frames; }
+int64_t VideoWriter::frame_count() const {
+  return state_->frames;
+}
 
 Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::path& path, int width,
                                                          int height, double fps,
                                                          const WriterOptions& options) {
   if (width < 16 || height < 16 || width > kMaxDimension || height > kMaxDimension) {
-    return make_error(ErrorCode::kInvalidArgument, "cannot encode a " + std::to_string(width) + "x" +
-                                                       std::to_string(height) + " video");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "cannot encode a " + std::to_string(width) + "x" + std::to_string(height) + " video");
   }
   if (!(fps > 0 && fps <= 1000)) {
-    return make_error(ErrorCode::kInvalidArgument, "frame rate must be in (0, 1000], got " + std::to_string(fps));
+    return make_error(ErrorCode::kInvalidArgument,
+                      "frame rate must be in (0, 1000], got " + std::to_string(fps));
   }
   if (options.crf < 0 || options.crf > 51) {
     return make_error(ErrorCode::kInvalidArgument, "x264 CRF must be in 0..51");
@@ -349,7 +357,8 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   }
   av_opt_set_double(enc->priv_data, "crf", options.crf, 0);
   rc = avcodec_open2(enc, x264, nullptr);
-  if (rc < 0) return av_failure(ErrorCode::kInvalidArgument, "cannot open libx264 (preset " + options.preset + ")", rc);
+  if (rc < 0)
+    return av_failure(ErrorCode::kInvalidArgument, "cannot open libx264 (preset " + options.preset + ")", rc);
   state->frame_period = std::max<int64_t>(1, std::llround(1.0 / fps / av_q2d(kVideoTimeBase)));
 
   state->video_stream = avformat_new_stream(out, nullptr);
@@ -379,10 +388,12 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   state->yuv->format = enc->pix_fmt;
   state->yuv->width = enc->width;
   state->yuv->height = enc->height;
-  if (av_frame_get_buffer(state->yuv.get(), 0) < 0) return make_error(ErrorCode::kInternal, "cannot allocate frame");
+  if (av_frame_get_buffer(state->yuv.get(), 0) < 0)
+    return make_error(ErrorCode::kInternal, "cannot allocate frame");
   state->sws.reset(sws_getContext(enc->width, enc->height, AV_PIX_FMT_RGB24, enc->width, enc->height,
                                   AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!state->sws) return make_error(ErrorCode::kInternal, "cannot create RGB to YUV converter");
+  state->staging.create(height + 1 + kSwsSpareBytes / (width * 3), width, CV_8UC3);
   return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(state)));
 }
 
@@ -394,12 +405,15 @@ Status VideoWriter::write(const cv::Mat& rgb, double timestamp_s) {
                       "frame must be " + std::to_string(s.width) + "x" + std::to_string(s.height) +
                           " RGB24, got " + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows));
   }
-  if (!std::isfinite(timestamp_s)) return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
+  if (!std::isfinite(timestamp_s))
+    return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
   AVFrame* yuv = s.yuv.get();
   // The encoder may still hold the previous buffer; give it a fresh one if so.
   if (av_frame_make_writable(yuv) < 0) return make_error(ErrorCode::kInternal, "cannot allocate frame");
-  const uint8_t* src[4] = {rgb.data, nullptr, nullptr, nullptr};
-  const int src_stride[4] = {static_cast<int>(rgb.step[0]), 0, 0, 0};
+  cv::Mat rows = s.staging.rowRange(0, s.height);
+  rgb.copyTo(rows);
+  const uint8_t* src[4] = {rows.data, nullptr, nullptr, nullptr};
+  const int src_stride[4] = {static_cast<int>(rows.step[0]), 0, 0, 0};
   sws_scale(s.sws.get(), src, src_stride, 0, yuv->height, yuv->data, yuv->linesize);
 
   int64_t pts = std::llround(timestamp_s / av_q2d(kVideoTimeBase));

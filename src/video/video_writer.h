@@ -13,11 +13,13 @@
 namespace dd::video {
 
 struct WriterOptions {
-  int crf = 23;                          // x264 quality: lower is better and bigger
-  std::string preset = "veryfast";       // x264 preset: faster presets give bigger files
-  int thread_count = 0;                  // encoder threads; 0 lets x264 choose
-  std::filesystem::path audio_source;    // file whose audio to keep (empty: no audio); AAC, MP3
-                                         // and ALAC are copied, anything else becomes AAC
+  int crf = 23;  // x264 quality: lower is better and bigger
+  // x264 preset. ultrafast encodes 1080p about 2x faster than veryfast on 2 cores (26 vs 13
+  // fps measured) for files roughly twice as big; the overlay video is a preview, so speed wins.
+  std::string preset = "ultrafast";
+  int thread_count = 0;                // encoder threads; 0 lets x264 choose
+  std::filesystem::path audio_source;  // file whose audio to keep (empty: no audio); AAC, MP3
+                                       // and ALAC are copied, anything else becomes AAC
 };
 
 class VideoWriter {
@@ -26,9 +28,8 @@ class VideoWriter {
   // 4:2:0 needs even sizes); fps is the nominal rate (rate control, last frame's length).
   // InvalidArgument for bad sizes/options, NotFound/InvalidArgument/DataLoss for the audio
   // source, Unavailable when the output cannot be created.
-  static Result<std::unique_ptr<VideoWriter>> create(const std::filesystem::path& path, int width,
-                                                     int height, double fps,
-                                                     const WriterOptions& options = {});
+  static Result<std::unique_ptr<VideoWriter>> create(const std::filesystem::path& path, int width, int height,
+                                                     double fps, const WriterOptions& options = {});
   // Deletes the temporary file unless finish() succeeded.
   ~VideoWriter();
   VideoWriter(const VideoWriter&) = delete;

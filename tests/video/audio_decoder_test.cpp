@@ -48,6 +48,22 @@ TEST(AudioDecoderTest, DecodesSine_OpusAndPcm) {
   }
 }
 
+TEST(AudioDecoderTest, AlignsToFirstVideoFrame_AudioStartingEarly) {
+  // The tone starts 1.0 s after the first video frame and 1.5 s after the audio stream start.
+  for (const char* name : {"sync_pcm.mkv", "sync_aac.mkv"}) {
+    const auto track = decode_audio(media(name), 16000);
+    ASSERT_TRUE(track.has_value()) << name << ": " << track.error().message;
+    size_t onset = track->samples.size();
+    for (size_t i = 0; i < track->samples.size(); ++i) {
+      if (std::abs(track->samples[i]) > 0.05f) {
+        onset = i;
+        break;
+      }
+    }
+    EXPECT_NEAR(static_cast<double>(onset) / 16000.0, 1.0, 0.01) << name;
+  }
+}
+
 TEST(AudioDecoderTest, NotFound_NoAudioStream) {
   const auto track = decode_audio(media("video_only.mp4"), 16000);
   ASSERT_FALSE(track.has_value());

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include <limits>
+
 namespace dd::video {
 namespace {
 
@@ -44,7 +46,9 @@ OverlayOptions skeleton_only() {
   return options;
 }
 
-bool is_black(const cv::Mat& rgb, int x, int y) { return rgb.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0); }
+bool is_black(const cv::Mat& rgb, int x, int y) {
+  return rgb.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0);
+}
 
 TEST(OverlayRendererTest, DrawsSkeleton_WhereLandmarksAre) {
   cv::Mat frame(480, 640, CV_8UC3, cv::Scalar::all(0));
@@ -70,6 +74,20 @@ TEST(OverlayRendererTest, SkipsHiddenLandmarks_LowVisibility) {
   EXPECT_TRUE(is_black(frame, 480, 288));
   // The other arm is drawn.
   EXPECT_FALSE(is_black(frame, 176, 252));
+}
+
+TEST(OverlayRendererTest, SkipsBrokenCoordinates_NanAndHuge) {
+  cv::Mat frame(480, 640, CV_8UC3, cv::Scalar::all(0));
+  PoseFrame pose = standing_pose();
+  pose.landmarks[pose::kLeftWrist].x = std::numeric_limits<float>::quiet_NaN();
+  pose.landmarks[pose::kRightWrist].y = 1e30f;
+  OverlayOptions options;
+  options.draw_hud = false;
+  OverlayRenderer renderer(options);
+  ASSERT_TRUE(renderer.draw(frame, pose).has_value());
+  ASSERT_TRUE(renderer.draw(frame, pose).has_value());
+  EXPECT_TRUE(is_black(frame, 464, 252));   // left elbow-wrist segment left out
+  EXPECT_FALSE(is_black(frame, 320, 144));  // the rest is drawn
 }
 
 TEST(OverlayRendererTest, DrawsNothing_UndetectedWithoutHud) {
@@ -115,7 +133,7 @@ TEST(OverlayRendererTest, DrawsTrail_BetweenSuccessiveWristPositions) {
   cv::Mat first(480, 640, CV_8UC3, cv::Scalar::all(0));
   ASSERT_TRUE(renderer.draw(first, pose).has_value());
   EXPECT_EQ(cv::countNonZero(first.reshape(1)), 0);  // one point is not a trail yet
-  pose.landmarks[pose::kRightWrist].x = 0.15f;  // moves left by 64 px
+  pose.landmarks[pose::kRightWrist].x = 0.15f;       // moves left by 64 px
   cv::Mat second(480, 640, CV_8UC3, cv::Scalar::all(0));
   ASSERT_TRUE(renderer.draw(second, pose).has_value());
   EXPECT_FALSE(is_black(second, 128, 288));  // between x = 96 and 160 on y = 288
@@ -131,7 +149,8 @@ TEST(OverlayRendererTest, ScalesLines_WithFrameHeight) {
     EXPECT_TRUE(renderer.draw(frame, standing_pose()).has_value());
     // Vertical extent of the shoulder line (y = 0.3) in the centre column, away from the
     // face (y = 0.2) and hips (y = 0.6).
-    const cv::Mat band = frame(cv::Range(rows / 4, rows * 35 / 100), cv::Range(frame.cols / 2, frame.cols / 2 + 1));
+    const cv::Mat band =
+        frame(cv::Range(rows / 4, rows * 35 / 100), cv::Range(frame.cols / 2, frame.cols / 2 + 1));
     return cv::countNonZero(band.reshape(1, band.rows).col(1));
   };
   const int small = stroke_height(480);

@@ -68,7 +68,7 @@ TEST(ProbeTest, NotFound_MissingFile) {
 }
 
 TEST(ProbeTest, InvalidArgument_NotAVideo) {
-  for (const char* name : {"empty.mp4", "text.mp4", "audio_only.m4a", "tiny.avi"}) {
+  for (const char* name : {"empty.mp4", "text.mp4", "audio_only.m4a", "tiny.avi", "huge.avi"}) {
     const auto info = probe_video(media(name));
     ASSERT_FALSE(info.has_value()) << name;
     EXPECT_EQ(info.error().code, ErrorCode::kInvalidArgument) << name << ": " << info.error().message;

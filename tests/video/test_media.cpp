@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
-#include <unistd.h>
 
 namespace dd::video::testing {
 namespace {
@@ -56,13 +56,15 @@ bool make(const std::string& name, const fs::path& tmp) {
   if (name == "faststart.mp4") {
     return run_command(std::string(kFfmpeg) + kVideoSource + kAudioSource +
                        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac "
-                       "-movflags +faststart -f mp4 " + out);
+                       "-movflags +faststart -f mp4 " +
+                       out);
   }
   if (name == "vp9_opus.mkv") {
     return run_command(std::string(kFfmpeg) + kVideoSource +
                        "-f lavfi -i sine=frequency=440:sample_rate=48000:duration=2 "
                        "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 500k -c:a libopus "
-                       "-f matroska " + out);
+                       "-f matroska " +
+                       out);
   }
   if (name == "mjpeg.avi") {
     return run_command(std::string(kFfmpeg) + kVideoSource + kAudioSource +
@@ -80,7 +82,8 @@ bool make(const std::string& name, const fs::path& tmp) {
     return run_command(std::string(kFfmpeg) +
                        "-f lavfi -i testsrc2=size=320x240:rate=30 -frames:v 40 "
                        "-vf \"setpts='if(lt(N,30),N/30,1+(N-30)/10)/TB'\" -fps_mode passthrough "
-                       "-c:v libx264 -preset ultrafast -f matroska " + out);
+                       "-c:v libx264 -preset ultrafast -f matroska " +
+                       out);
   }
   if (name == "video_only.mp4") {
     return run_command(std::string(kFfmpeg) + kVideoSource +
@@ -89,9 +92,38 @@ bool make(const std::string& name, const fs::path& tmp) {
   if (name == "audio_only.m4a") {
     return run_command(std::string(kFfmpeg) + kAudioSource + "-c:a aac -f mp4 " + out);
   }
-  if (name == "tiny.avi") {
+  if (name == "wide.mp4") {
+    // 1080 px wide RGB24 rows: swscale's vector code overruns an exactly sized buffer.
     return run_command(std::string(kFfmpeg) +
-                       "-f lavfi -i testsrc2=size=8x8:rate=30:duration=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
+                       "-f lavfi -i testsrc2=size=1080x64:rate=30:duration=0.5 "
+                       "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " +
+                       out);
+  }
+  if (name == "huge.avi") {
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i color=red:s=9000x16:r=1:d=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
+  }
+  if (name == "vp9.webm") {
+    return run_command(std::string(kFfmpeg) + kVideoSource +
+                       "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 500k -f webm " + out);
+  }
+  if (name == "tiny.avi") {
+    return run_command(
+        std::string(kFfmpeg) +
+        "-f lavfi -i testsrc2=size=8x8:rate=30:duration=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);
+  }
+  if (name == "sync_aac.mkv" || name == "sync_pcm.mkv") {
+    // Video starts 0.5 s after the audio; at 1.5 s the picture turns white and a 1 kHz tone
+    // starts, so both events sit 1.0 s after the first frame.
+    const std::string audio_codec = name == "sync_aac.mkv" ? "aac" : "pcm_s16le";
+    return run_command(
+        std::string(kFfmpeg) +
+        "-f lavfi -i color=black:s=160x120:r=30:d=2 -f lavfi -i color=white:s=160x120:r=30:d=2 "
+        "-f lavfi -i sine=frequency=1000:sample_rate=44100:duration=2.5 -filter_complex "
+        "\"[0][1]overlay=enable='gte(t,1)',setpts=PTS+0.5/TB[v];"
+        "[2]volume=volume=0:enable='lt(t,1.5)'[a]\" -map '[v]' -map '[a]' "
+        "-c:v libx264 -preset ultrafast -c:a " +
+        audio_codec + " -f matroska " + out);
   }
   if (name == "empty.mp4") return write_bytes(tmp, "");
   if (name == "text.mp4") {
@@ -129,7 +161,9 @@ bool make(const std::string& name, const fs::path& tmp) {
 
 }  // namespace
 
-bool run_command(const std::string& command) { return std::system(command.c_str()) == 0; }
+bool run_command(const std::string& command) {
+  return std::system(command.c_str()) == 0;
+}
 
 std::string command_output(const std::string& command) {
   std::string text;
@@ -156,8 +190,8 @@ fs::path media(const std::string& name) {
 
 cv::Mat ffmpeg_first_frame(const fs::path& video, int width, int height) {
   const fs::path raw = media_dir() / ("ref_" + std::to_string(::getpid()) + ".rgb");
-  if (!run_command(std::string(kFfmpeg) + "-i " + quoted(video) +
-                   " -frames:v 1 -f rawvideo -pix_fmt rgb24 " + quoted(raw))) {
+  if (!run_command(std::string(kFfmpeg) + "-i " + quoted(video) + " -frames:v 1 -f rawvideo -pix_fmt rgb24 " +
+                   quoted(raw))) {
     return {};
   }
   const std::string bytes = read_bytes(raw);

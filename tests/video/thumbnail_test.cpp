@@ -31,9 +31,11 @@ TEST(ThumbnailTest, KeepsSize_SmallerThanLimit) {
 
 TEST(ThumbnailTest, Fails_BadImageOrPath) {
   const cv::Mat gray(60, 80, CV_8UC1, cv::Scalar::all(0));
-  EXPECT_EQ(save_thumbnail(gray, fs::path(DD_TEST_BINARY_DIR) / "t.jpg").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(save_thumbnail(gray, fs::path(DD_TEST_BINARY_DIR) / "t.jpg").error().code,
+            ErrorCode::kInvalidArgument);
   const cv::Mat rgb(60, 80, CV_8UC3, cv::Scalar::all(0));
-  EXPECT_EQ(save_thumbnail(rgb, fs::path(DD_TEST_BINARY_DIR) / "no_dir" / "t.jpg").error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(save_thumbnail(rgb, fs::path(DD_TEST_BINARY_DIR) / "no_dir" / "t.jpg").error().code,
+            ErrorCode::kUnavailable);
 }
 
 }  // namespace

@@ -142,6 +142,33 @@ TEST(VideoWriterTest, ReencodesAudioToAac_PcmAndOpus) {
   }
 }
 
+TEST(VideoWriterTest, KeepsAudioInSync_VideoStartingLate) {
+  for (const char* name : {"sync_aac.mkv", "sync_pcm.mkv"}) {
+    const fs::path out = output_path(std::string("sync_") + name + ".mp4");
+    transcode(media(name), out, /*keep_audio=*/true);
+    const auto frames = read_all(out);
+    ASSERT_FALSE(frames.empty()) << name;
+    double flash_s = -1;
+    for (const auto& frame : frames) {
+      if (cv::mean(frame.rgb)[0] > 128) {
+        flash_s = frame.timestamp_s;
+        break;
+      }
+    }
+    const auto audio = decode_audio(out, 16000);
+    ASSERT_TRUE(audio.has_value()) << name << ": " << audio.error().message;
+    double tone_s = -1;
+    for (size_t i = 0; i < audio->samples.size(); ++i) {
+      if (std::abs(audio->samples[i]) > 0.05f) {
+        tone_s = static_cast<double>(i) / audio->sample_rate;
+        break;
+      }
+    }
+    EXPECT_NEAR(flash_s, 1.0, 1.0 / 30.0) << name;
+    EXPECT_NEAR(tone_s, 1.0, 0.03) << name;
+  }
+}
+
 TEST(VideoWriterTest, CropsToEvenSize_OddFrames) {
   const fs::path out = output_path("odd.mp4");
   auto writer = VideoWriter::create(out, 101, 77, 25.0);

@@ -103,22 +103,21 @@ Result<InputFormatPtr> open_input(const std::filesystem::path& path) {
       return make_error(ErrorCode::kNotFound, "video file not found: " + path.string());
     }
     if (looks_like_media(path)) {
-      return make_error(ErrorCode::kDataLoss, "truncated or corrupt media file (" +
-                                                  av_error_text(open_rc) + "): " + path.string());
+      return make_error(ErrorCode::kDataLoss,
+                        "truncated or corrupt media file (" + av_error_text(open_rc) + "): " + path.string());
     }
-    return make_error(ErrorCode::kInvalidArgument, "not a video file (" + av_error_text(open_rc) +
-                                                       "): " + path.string());
+    return make_error(ErrorCode::kInvalidArgument,
+                      "not a video file (" + av_error_text(open_rc) + "): " + path.string());
   }
   InputFormatPtr format(raw);
   if (is_non_video_format(*format->iformat)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      std::string("not a video file (detected ") + format->iformat->name +
-                          "): " + path.string());
+    return make_error(ErrorCode::kInvalidArgument, std::string("not a video file (detected ") +
+                                                       format->iformat->name + "): " + path.string());
   }
   const int info_rc = avformat_find_stream_info(format.get(), nullptr);
   if (info_rc < 0) {
-    return make_error(ErrorCode::kDataLoss, "cannot read stream parameters (" +
-                                                av_error_text(info_rc) + "): " + path.string());
+    return make_error(ErrorCode::kDataLoss,
+                      "cannot read stream parameters (" + av_error_text(info_rc) + "): " + path.string());
   }
   return format;
 }
@@ -166,9 +165,8 @@ Result<VideoInfo> describe_input(const AVFormatContext& format, const std::files
       par.height > kMaxDimension) {
     return make_error(ErrorCode::kInvalidArgument,
                       "unsupported video size " + std::to_string(par.width) + "x" +
-                          std::to_string(par.height) + " (allowed " +
-                          std::to_string(kMinDimension) + ".." + std::to_string(kMaxDimension) +
-                          " px): " + path.string());
+                          std::to_string(par.height) + " (allowed " + std::to_string(kMinDimension) + ".." +
+                          std::to_string(kMaxDimension) + " px): " + path.string());
   }
 
   VideoInfo info;
@@ -197,8 +195,8 @@ Result<VideoInfo> describe_input(const AVFormatContext& format, const std::files
     info.frame_count_estimated = true;
   }
 
-  const int audio_index = av_find_best_stream(const_cast<AVFormatContext*>(&format),
-                                              AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  const int audio_index =
+      av_find_best_stream(const_cast<AVFormatContext*>(&format), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (audio_index >= 0) {
     const AVCodecParameters& audio = *format.streams[audio_index]->codecpar;
     info.has_audio = true;
@@ -216,8 +214,8 @@ Result<VideoInfo> describe_input(const AVFormatContext& format, const std::files
 Result<CodecContextPtr> open_decoder(const AVStream& stream, int thread_count) {
   const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
   if (codec == nullptr) {
-    return make_error(ErrorCode::kUnimplemented, std::string("no decoder for codec ") +
-                                                     avcodec_get_name(stream.codecpar->codec_id));
+    return make_error(ErrorCode::kUnimplemented,
+                      std::string("no decoder for codec ") + avcodec_get_name(stream.codecpar->codec_id));
   }
   CodecContextPtr ctx(avcodec_alloc_context3(codec));
   if (!ctx) return make_error(ErrorCode::kInternal, "cannot allocate a decoder context");
@@ -230,8 +228,8 @@ Result<CodecContextPtr> open_decoder(const AVStream& stream, int thread_count) {
   ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   rc = avcodec_open2(ctx.get(), codec, nullptr);
   if (rc < 0) {
-    return make_error(ErrorCode::kDataLoss, std::string("cannot open ") + codec->name +
-                                                " decoder: " + av_error_text(rc));
+    return make_error(ErrorCode::kDataLoss,
+                      std::string("cannot open ") + codec->name + " decoder: " + av_error_text(rc));
   }
   return ctx;
 }

@@ -1,0 +1,41 @@
+#include "nn/model.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "nn/detail/executor.h"
+#include "nn/detail/tflite_reader.h"
+
+namespace dd::nn {
+
+size_t TensorInfo::element_count() const {
+  size_t count = 1;
+  for (int32_t dim : shape) count *= static_cast<size_t>(dim);
+  return count;
+}
+
+Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& path, const ModelOptions& options,
+                                           const std::vector<std::string>& skipped_outputs) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return make_error(ErrorCode::kNotFound, "model file not found: " + path.string());
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return make_error(ErrorCode::kNotFound, "cannot open model file: " + path.string());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) return make_error(ErrorCode::kUnavailable, "cannot read model file: " + path.string());
+  auto model = load_from_buffer(bytes, options, skipped_outputs);
+  if (!model) return make_error(model.error().code, path.filename().string() + ": " + model.error().message);
+  return model;
+}
+
+Result<std::unique_ptr<Model>> Model::load_from_buffer(std::span<const uint8_t> bytes,
+                                                       const ModelOptions& options,
+                                                       const std::vector<std::string>& skipped_outputs) {
+  // A fresh heap copy is aligned for the flatbuffer's scalar reads whatever the caller passed.
+  std::vector<uint8_t> copy(bytes.begin(), bytes.end());
+  auto graph = detail::read_tflite(copy);
+  DD_TRY(graph);
+  return detail::create_model(std::move(*graph), options, skipped_outputs);
+}
+
+}  // namespace dd::nn

@@ -1,0 +1,370 @@
+#include "pipeline/pipeline.h"
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "analysis/analysis.h"
+#include "core/log.h"
+#include "pipeline/bounded_queue.h"
+#include "pose/landmarks_json.h"
+#include "pose/model_files.h"
+#include "pose/pose_tracker.h"
+#include "report/landmarks_csv.h"
+#include "report/results_json.h"
+#include "video/audio_decoder.h"
+#include "video/overlay.h"
+#include "video/probe.h"
+#include "video/thumbnail.h"
+#include "video/video_reader.h"
+#include "video/video_writer.h"
+
+namespace dd::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Frames decoded ahead of the consumer: enough to hide decode jitter, small enough that a
+// 4K stream holds ~200 MB at most.
+constexpr size_t kFrameQueueCapacity = 8;
+// Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
+constexpr int kAudioSampleRate = 22050;
+constexpr auto kProgressInterval = std::chrono::milliseconds(250);
+
+// Shares of the job's progress bar: pose dominates; encoding only when the video is written.
+constexpr double kPoseShareWithVideo = 0.55;
+constexpr double kAnalysisShareWithVideo = 0.05;
+
+Error cancelled_error() { return make_error(ErrorCode::kCancelled, "analysis cancelled"); }
+
+Status validate_options(const PipelineOptions& options) {
+  DD_TRY(pose::landmark_model_from_name(options.model));
+  auto valid_probability = [](float v) { return std::isfinite(v) && v >= 0.0f && v <= 1.0f; };
+  if (!valid_probability(options.min_detection_confidence))
+    return make_error(ErrorCode::kInvalidArgument, "min_detection_confidence must be within 0..1");
+  if (!valid_probability(options.min_tracking_confidence))
+    return make_error(ErrorCode::kInvalidArgument, "min_tracking_confidence must be within 0..1");
+  if (options.num_threads < 0) return make_error(ErrorCode::kInvalidArgument, "num_threads must be >= 0");
+  return ok_status();
+}
+
+// Reports progress at most every kProgressInterval within a stage, and at every stage change.
+// The ETA extrapolates the whole run's pace: elapsed * (1 - fraction) / fraction.
+class ProgressReporter {
+ public:
+  ProgressReporter(const ProgressCallback& callback, int64_t total_frames, Clock::time_point run_start)
+      : callback_(callback), total_(total_frames), run_start_(run_start) {}
+
+  void stage(double fraction, const std::string& stage, std::string message) {
+    emit(fraction, stage, std::move(message), frames_, 0);
+  }
+
+  // Per-frame update inside a stage spanning [begin, end) of the bar.
+  void frame(const std::string& stage, double begin, double end, int64_t frames_done, Clock::time_point stage_start) {
+    frames_ = frames_done;
+    const auto now = Clock::now();
+    if (now - last_emit_ < kProgressInterval) return;
+    const double stage_elapsed_s = std::chrono::duration<double>(now - stage_start).count();
+    const double fps = stage_elapsed_s > 0 ? frames_done / stage_elapsed_s : 0;
+    const double stage_fraction = total_ > 0 ? std::min(1.0, double(frames_done) / double(total_)) : 0;
+    emit(begin + (end - begin) * stage_fraction, stage,
+         stage + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_), frames_done, fps);
+  }
+
+ private:
+  void emit(double fraction, const std::string& stage, std::string message, int64_t frame, double fps) {
+    if (!callback_) return;
+    const auto now = Clock::now();
+    last_emit_ = now;
+    Progress progress;
+    progress.fraction = std::clamp(fraction, 0.0, 1.0);
+    progress.stage = stage;
+    progress.message = std::move(message);
+    progress.frame = frame;
+    progress.total = total_;
+    progress.fps = fps;
+    const double elapsed_s = std::chrono::duration<double>(now - run_start_).count();
+    progress.eta_s = progress.fraction > 0.01 ? elapsed_s * (1 - progress.fraction) / progress.fraction : 0;
+    callback_(progress);
+  }
+
+  const ProgressCallback& callback_;
+  const int64_t total_;
+  const Clock::time_point run_start_;
+  int64_t frames_ = 0;
+  Clock::time_point last_emit_{};
+};
+
+// Decodes `input` on its own thread into a bounded queue; the caller consumes frames in order.
+class FrameSource {
+ public:
+  static Result<std::unique_ptr<FrameSource>> open(const fs::path& input) {
+    auto reader = video::VideoReader::open(input, video::ReaderOptions{});
+    if (!reader) return reader.error();
+    return std::unique_ptr<FrameSource>(new FrameSource(std::move(*reader)));
+  }
+
+  ~FrameSource() {
+    thread_.request_stop();
+    queue_.close();
+  }
+
+  // The next frame, nullopt at the end, or the decoder's error.
+  Result<std::optional<video::VideoFrame>> next(std::stop_token stop) {
+    auto frame = queue_.pop(stop);
+    if (frame) return std::optional<video::VideoFrame>(std::move(*frame));
+    if (stop.stop_requested()) return cancelled_error();
+    thread_.join();
+    if (!decode_status_) return decode_status_.error();
+    return std::optional<video::VideoFrame>();
+  }
+
+  const video::VideoInfo& info() const { return reader_->info(); }
+
+ private:
+  explicit FrameSource(std::unique_ptr<video::VideoReader> reader)
+      : reader_(std::move(reader)), queue_(kFrameQueueCapacity) {
+    thread_ = std::jthread([this](std::stop_token stop) { decode_loop(stop); });
+  }
+
+  void decode_loop(std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      video::VideoFrame frame;
+      auto more = reader_->read(frame);
+      if (!more) {
+        decode_status_ = more.error();
+        break;
+      }
+      if (!*more) break;
+      if (!queue_.push(std::move(frame), stop)) break;
+    }
+    queue_.close();
+  }
+
+  std::unique_ptr<video::VideoReader> reader_;
+  BoundedQueue<video::VideoFrame> queue_;
+  Status decode_status_;
+  std::jthread thread_;
+};
+
+// A private directory beside the final outputs: files are written there and moved into
+// place only when the whole run succeeded, so a failure leaves nothing behind.
+class StagingDir {
+ public:
+  static Result<StagingDir> create(const fs::path& output_dir) {
+    std::error_code ec;
+    fs::create_directories(output_dir, ec);
+    if (ec) return make_error(ErrorCode::kUnavailable, "cannot create output directory " + output_dir.string() + ": " + ec.message());
+    std::random_device random;
+    const fs::path path = output_dir / (".dd-staging-" + std::to_string(random()));
+    if (!fs::create_directory(path, ec) || ec)
+      return make_error(ErrorCode::kUnavailable, "cannot write into output directory " + output_dir.string() +
+                                                     (ec ? ": " + ec.message() : ""));
+    return StagingDir(path);
+  }
+  StagingDir(StagingDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  StagingDir& operator=(StagingDir&&) = delete;
+  ~StagingDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+
+  fs::path file(const std::string& name) const { return path_ / name; }
+
+  // Moves `name` to `destination` (same filesystem: atomic replace).
+  Result<fs::path> publish(const std::string& name, const fs::path& destination) const {
+    std::error_code ec;
+    fs::rename(path_ / name, destination, ec);
+    if (ec) return make_error(ErrorCode::kUnavailable, "cannot move " + name + " into place: " + ec.message());
+    return destination;
+  }
+
+ private:
+  explicit StagingDir(fs::path path) : path_(std::move(path)) {}
+  fs::path path_;
+};
+
+struct PoseStage {
+  pose::PoseSequence sequence;
+  cv::Mat thumbnail_frame;  // first frame with a pose, else the first frame
+};
+
+Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info, const PipelineOptions& options,
+                              ProgressReporter& reporter, double share, std::stop_token stop) {
+  pose::PoseOptions pose_options;
+  pose_options.model = options.model;
+  pose_options.model_dir = options.model_dir;
+  pose_options.min_detection_confidence = options.min_detection_confidence;
+  pose_options.min_tracking_confidence = options.min_tracking_confidence;
+  pose_options.smooth_landmarks = options.smooth_landmarks;
+  pose_options.num_threads = options.num_threads;
+  auto tracker = pose::PoseTracker::create(pose_options);
+  if (!tracker) return tracker.error();
+
+  auto source = FrameSource::open(input);
+  if (!source) return source.error();
+
+  PoseStage result;
+  result.sequence.width = info.width;
+  result.sequence.height = info.height;
+  result.sequence.fps = info.fps;
+  if (info.frame_count > 0) result.sequence.frames.reserve(static_cast<size_t>(info.frame_count));
+  bool thumbnail_has_pose = false;
+  const auto stage_start = Clock::now();
+  while (true) {
+    auto frame = (*source)->next(stop);
+    if (!frame) return frame.error();
+    if (!frame->has_value()) break;
+    video::VideoFrame& decoded = **frame;
+    auto pose_frame = (*tracker)->process(decoded.rgb, decoded.index, decoded.timestamp_s);
+    if (!pose_frame) return pose_frame.error();
+    if (result.thumbnail_frame.empty() || (!thumbnail_has_pose && pose_frame->detected)) {
+      result.thumbnail_frame = decoded.rgb.clone();
+      thumbnail_has_pose = pose_frame->detected;
+    }
+    result.sequence.frames.push_back(*pose_frame);
+    reporter.frame("pose", 0.0, share, static_cast<int64_t>(result.sequence.frames.size()), stage_start);
+  }
+  if (result.sequence.frames.empty())
+    return make_error(ErrorCode::kInvalidArgument, "the video has no decodable frames");
+  return result;
+}
+
+Status write_overlay_video(const fs::path& input, const fs::path& output, const video::VideoInfo& info,
+                           const pose::PoseSequence& sequence, const analysis::AnalysisResult& analysis,
+                           ProgressReporter& reporter, double begin, std::stop_token stop) {
+  auto source = FrameSource::open(input);
+  if (!source) return source.error();
+  video::WriterOptions writer_options;
+  if (info.has_audio) writer_options.audio_source = input;
+  auto writer = video::VideoWriter::create(output, info.width, info.height, info.fps, writer_options);
+  if (!writer) return writer.error();
+  video::OverlayRenderer renderer;
+
+  size_t timeline_index = 0;
+  int64_t written = 0;
+  const auto stage_start = Clock::now();
+  while (true) {
+    auto frame = (*source)->next(stop);
+    if (!frame) return frame.error();
+    if (!frame->has_value()) break;
+    video::VideoFrame& decoded = **frame;
+    const size_t index = static_cast<size_t>(decoded.index);
+    pose::PoseFrame empty_pose;
+    const pose::PoseFrame& pose = index < sequence.frames.size() ? sequence.frames[index] : empty_pose;
+
+    video::HudInfo hud;
+    if (index < analysis.frame_types.size() && analysis.frame_types[index])
+      hud.movement_type = analysis::movement_type_name(*analysis.frame_types[index]);
+    // The timeline is ~10 Hz: show the latest point at or before this frame.
+    while (timeline_index + 1 < analysis.timeline.size() &&
+           analysis.timeline[timeline_index + 1].t_s <= decoded.timestamp_s)
+      ++timeline_index;
+    if (timeline_index < analysis.timeline.size() && analysis.timeline[timeline_index].intensity)
+      hud.intensity = *analysis.timeline[timeline_index].intensity / 100.0;
+
+    DD_TRY(renderer.draw(decoded.rgb, pose, hud));
+    DD_TRY((*writer)->write(decoded.rgb, decoded.timestamp_s));
+    ++written;
+    reporter.frame("encode", begin, 1.0, written, stage_start);
+  }
+  return (*writer)->finish();
+}
+
+}  // namespace
+
+Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, const PipelineOptions& options,
+                            const ProgressCallback& progress, std::stop_token stop) {
+  const auto run_start = Clock::now();
+  DD_TRY(validate_options(options));
+  auto info = video::probe_video(input);
+  if (!info) return info.error();
+  ProgressReporter reporter(progress, info->frame_count, run_start);
+  reporter.stage(0.0, "probe",
+                 "probed " + std::to_string(info->width) + "x" + std::to_string(info->height) + ", " +
+                     std::to_string(info->frame_count) + " frames");
+
+  auto staging = StagingDir::create(output_dir);
+  if (!staging) return staging.error();
+
+  const double pose_share = options.write_video ? kPoseShareWithVideo : 0.9;
+  const double analysis_end = options.write_video ? kPoseShareWithVideo + kAnalysisShareWithVideo : 1.0;
+
+  reporter.stage(0.0, "pose", "finding the pose in every frame");
+  auto poses = track_poses(input, *info, options, reporter, pose_share, stop);
+  if (!poses) return poses.error();
+  if (stop.stop_requested()) return cancelled_error();
+
+  reporter.stage(pose_share, "analysis", "analysing movement and music");
+  std::optional<video::AudioTrack> audio;
+  if (info->has_audio) {
+    auto decoded = video::decode_audio(input, kAudioSampleRate);
+    if (decoded) {
+      audio = std::move(*decoded);
+    } else {
+      DD_LOG_WARN("pipeline: audio not analysed: {}", decoded.error().message);
+    }
+  }
+  analysis::AudioView audio_view;
+  if (audio) audio_view = analysis::AudioView{audio->samples, audio->sample_rate};
+  auto analysis = analysis::analyze(poses->sequence, audio ? &audio_view : nullptr);
+  if (!analysis) return analysis.error();
+
+  const std::string model_name(options.model);
+  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"),
+                                    pose::LandmarksDocument{input.filename().string(), model_name, poses->sequence}));
+  DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
+  DD_TRY(video::save_thumbnail(poses->thumbnail_frame, staging->file("thumbnail.jpg")));
+
+  if (options.write_video) {
+    if (stop.stop_requested()) return cancelled_error();
+    reporter.stage(analysis_end, "encode", "drawing the overlay video");
+    DD_TRY(write_overlay_video(input, staging->file("overlay.mp4"), *info, poses->sequence, *analysis, reporter,
+                               analysis_end, stop));
+  }
+  if (stop.stop_requested()) return cancelled_error();
+
+  report::VideoSummary summary;
+  summary.filename = input.filename().string();
+  summary.fps = info->fps;
+  summary.frame_count = static_cast<int64_t>(poses->sequence.frames.size());
+  summary.width = info->width;
+  summary.height = info->height;
+  summary.duration_s = info->duration_s;
+  summary.size_bytes = info->size_bytes;
+  summary.has_audio = info->has_audio;
+  report::ProcessingStats stats;
+  stats.total_frames = static_cast<int64_t>(poses->sequence.frames.size());
+  stats.frames_with_pose = analysis->frames_with_pose;
+  stats.model = model_name;
+  stats.processing_time_s = std::chrono::duration<double>(Clock::now() - run_start).count();
+  DD_TRY(report::write_json_file(report::build_results_json(summary, stats, *analysis), staging->file("results.json")));
+
+  PipelineOutputs outputs;
+  auto publish = [&](const std::string& name, fs::path* out) -> Status {
+    auto path = staging->publish(name, output_dir / name);
+    if (!path) return path.error();
+    *out = *path;
+    return ok_status();
+  };
+  DD_TRY(publish("landmarks.json", &outputs.landmarks_json));
+  DD_TRY(publish("landmarks.csv", &outputs.landmarks_csv));
+  DD_TRY(publish("thumbnail.jpg", &outputs.thumbnail_jpg));
+  if (options.write_video) DD_TRY(publish("overlay.mp4", &outputs.overlay_mp4));
+  // results.json last: its presence marks a complete run.
+  DD_TRY(publish("results.json", &outputs.results_json));
+  reporter.stage(1.0, "done", "analysis complete");
+  return outputs;
+}
+
+}  // namespace dd::pipeline

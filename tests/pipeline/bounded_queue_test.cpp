@@ -1,0 +1,69 @@
+#include "pipeline/bounded_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace dd::pipeline {
+namespace {
+
+TEST(BoundedQueueTest, DeliversInOrderAcrossThreads) {
+  BoundedQueue<int> queue(/*capacity=*/3);
+  std::vector<int> received;
+  std::jthread consumer([&](std::stop_token stop) {
+    while (auto item = queue.pop(stop)) received.push_back(*item);
+  });
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(queue.push(i, {}));
+  queue.close();
+  consumer.join();
+  ASSERT_EQ(received.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(received[i], i);
+}
+
+TEST(BoundedQueueTest, FullQueueBlocksProducerUntilConsumed) {
+  BoundedQueue<int> queue(/*capacity=*/2);
+  ASSERT_TRUE(queue.push(1, {}));
+  ASSERT_TRUE(queue.push(2, {}));
+  std::atomic<bool> third_pushed = false;
+  std::jthread producer([&](std::stop_token stop) {
+    queue.push(3, stop);
+    third_pushed = true;
+  });
+  // The producer cannot finish while the queue is full; it must after one pop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(third_pushed.load());
+  EXPECT_EQ(queue.pop({}).value(), 1);
+  producer.join();
+  EXPECT_TRUE(third_pushed.load());
+}
+
+TEST(BoundedQueueTest, StopUnblocksWaitingConsumerAndProducer) {
+  BoundedQueue<int> empty(/*capacity=*/1);
+  std::optional<int> popped = 42;
+  std::jthread consumer([&](std::stop_token stop) { popped = empty.pop(stop); });
+  consumer.request_stop();
+  consumer.join();
+  EXPECT_FALSE(popped.has_value());
+
+  BoundedQueue<int> full(/*capacity=*/1);
+  ASSERT_TRUE(full.push(1, {}));
+  bool pushed = true;
+  std::jthread producer([&](std::stop_token stop) { pushed = full.push(2, stop); });
+  producer.request_stop();
+  producer.join();
+  EXPECT_FALSE(pushed);
+}
+
+TEST(BoundedQueueTest, CloseDrainsThenEnds) {
+  BoundedQueue<int> queue(/*capacity=*/4);
+  ASSERT_TRUE(queue.push(7, {}));
+  queue.close();
+  EXPECT_FALSE(queue.push(8, {}));
+  EXPECT_EQ(queue.pop({}).value(), 7);
+  EXPECT_FALSE(queue.pop({}).has_value());
+}
+
+}  // namespace
+}  // namespace dd::pipeline

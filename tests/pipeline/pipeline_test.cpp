@@ -1,0 +1,182 @@
+// Runs the whole pipeline on videos generated with the ffmpeg CLI: a person (messi5.jpg from
+// Debian's opencv-doc) sliding across the frame with a sine soundtrack, and broken inputs.
+#include "pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "video/probe.h"
+
+namespace dd::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kPersonImage = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("dd_pipeline_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    ASSERT_TRUE(fs::exists(kPersonImage)) << kPersonImage << " missing (Debian package opencv-doc)";
+    // 2 s at 15 fps: the player pans slowly from left to right, with a 440 Hz tone.
+    ffmpeg("-loop 1 -i " + kPersonImage.string() +
+           " -f lavfi -i color=c=gray:size=640x300:rate=15 -f lavfi -i sine=frequency=440:sample_rate=44100"
+           " -filter_complex \"[0:v]scale=480:300[p];[1:v][p]overlay=x=(W-w)*t/2:y=0,format=yuv420p[v]\""
+           " -map \"[v]\" -map 2:a -t 2 -r 15 -c:v libx264 -preset ultrafast -c:a aac " +
+           (dir_ / "person.mp4").string());
+    ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -c:v libx264 -preset ultrafast " +
+           (dir_ / "nobody.mp4").string());
+    ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
+    std::ofstream(dir_ / "text.mp4") << "this is not a video\n";
+    std::ofstream(dir_ / "empty.mp4");
+    const auto size = fs::file_size(dir_ / "person.mp4");
+    fs::copy_file(dir_ / "person.mp4", dir_ / "truncated.mp4");
+    fs::resize_file(dir_ / "truncated.mp4", size / 3);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static void ffmpeg(const std::string& args) {
+    const std::string command = "ffmpeg -nostdin -loglevel error -y " + args;
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+
+  static PipelineOptions options(bool write_video) {
+    PipelineOptions options;
+    options.model = "lite";
+    options.write_video = write_video;
+    options.model_dir = DD_TEST_MODEL_DIR;
+    return options;
+  }
+
+  static std::vector<fs::path> entries(const fs::path& dir) {
+    std::vector<fs::path> found;
+    if (!fs::exists(dir)) return found;
+    for (const auto& entry : fs::directory_iterator(dir)) found.push_back(entry.path());
+    return found;
+  }
+
+  static nlohmann::json read_json(const fs::path& path) {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+  }
+
+  inline static fs::path dir_;
+};
+
+TEST_F(PipelineTest, PersonVideoProducesEveryOutput) {
+  const fs::path out = dir_ / "out_person";
+  std::vector<Progress> reports;
+  auto outputs = run(dir_ / "person.mp4", out, options(/*write_video=*/true),
+                     [&](const Progress& p) { reports.push_back(p); }, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  for (const auto& file : {outputs->results_json, outputs->landmarks_csv, outputs->landmarks_json,
+                           outputs->overlay_mp4, outputs->thumbnail_jpg}) {
+    EXPECT_TRUE(fs::exists(file)) << file;
+    EXPECT_GT(fs::file_size(file), 100u) << file;
+  }
+  EXPECT_EQ(entries(out).size(), 5u) << "no staging leftovers";
+
+  const auto results = read_json(outputs->results_json);
+  EXPECT_EQ(results["video_info"]["frame_count"], 30);
+  EXPECT_EQ(results["video_info"]["width"], 640);
+  EXPECT_TRUE(results["video_info"]["has_audio"].get<bool>());
+  EXPECT_GT(results["processing"]["detection_rate"].get<double>(), 0.9);
+  EXPECT_EQ(results["processing"]["model"], "lite");
+  EXPECT_GT(results["pose_analysis"]["average_confidence"].get<double>(), 0.3);
+
+  auto overlay = video::probe_video(outputs->overlay_mp4);
+  ASSERT_TRUE(overlay) << overlay.error().message;
+  EXPECT_EQ(overlay->video_codec, "h264");
+  EXPECT_TRUE(overlay->has_audio);
+  EXPECT_NEAR(overlay->duration_s, 2.0, 0.15);
+  EXPECT_EQ(overlay->width, 640);
+
+  ASSERT_FALSE(reports.empty());
+  EXPECT_EQ(reports.front().stage, "probe");
+  EXPECT_EQ(reports.back().stage, "done");
+  EXPECT_DOUBLE_EQ(reports.back().fraction, 1.0);
+  for (size_t i = 1; i < reports.size(); ++i) EXPECT_GE(reports[i].fraction, reports[i - 1].fraction);
+}
+
+TEST_F(PipelineTest, VideoWithoutPersonCompletesWithEmptyAnalysis) {
+  const fs::path out = dir_ / "out_nobody";
+  auto outputs = run(dir_ / "nobody.mp4", out, options(/*write_video=*/false), {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  EXPECT_TRUE(outputs->overlay_mp4.empty());
+  const auto results = read_json(outputs->results_json);
+  EXPECT_EQ(results["processing"]["detection_rate"].get<double>(), 0.0);
+  EXPECT_TRUE(results["movement_analysis"].empty());
+  EXPECT_EQ(entries(out).size(), 4u);
+}
+
+TEST_F(PipelineTest, BadInputsFailCleanlyAndLeaveNothing) {
+  struct Case {
+    std::string file;
+    ErrorCode code;
+  };
+  const std::vector<Case> cases = {{"missing.mp4", ErrorCode::kNotFound},
+                                   {"text.mp4", ErrorCode::kInvalidArgument},
+                                   {"empty.mp4", ErrorCode::kInvalidArgument},
+                                   {"audio_only.m4a", ErrorCode::kInvalidArgument}};
+  for (const auto& c : cases) {
+    const fs::path out = dir_ / ("out_" + c.file);
+    auto outputs = run(dir_ / c.file, out, options(true), {}, {});
+    ASSERT_FALSE(outputs) << c.file;
+    EXPECT_EQ(outputs.error().code, c.code) << c.file << ": " << outputs.error().message;
+    EXPECT_FALSE(outputs.error().message.empty());
+    EXPECT_TRUE(entries(out).empty()) << c.file;
+  }
+  // A truncated file is either rejected or analysed up to where it breaks; never partial output.
+  const fs::path out = dir_ / "out_truncated";
+  auto truncated = run(dir_ / "truncated.mp4", out, options(true), {}, {});
+  if (truncated) {
+    EXPECT_TRUE(fs::exists(truncated->results_json));
+  } else {
+    EXPECT_TRUE(entries(out).empty()) << truncated.error().message;
+  }
+}
+
+TEST_F(PipelineTest, BadOptionsAreRejected) {
+  auto bad_model = options(true);
+  bad_model.model = "huge";
+  auto outputs = run(dir_ / "person.mp4", dir_ / "out_bad_model", bad_model, {}, {});
+  ASSERT_FALSE(outputs);
+  EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument);
+  auto bad_threshold = options(true);
+  bad_threshold.min_detection_confidence = 1.5f;
+  outputs = run(dir_ / "person.mp4", dir_ / "out_bad_threshold", bad_threshold, {}, {});
+  ASSERT_FALSE(outputs);
+  EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(PipelineTest, UnwritableOutputDirectoryIsUnavailable) {
+  const fs::path blocker = dir_ / "a_file";
+  std::ofstream(blocker) << "x";
+  auto outputs = run(dir_ / "person.mp4", blocker / "sub", options(false), {}, {});
+  ASSERT_FALSE(outputs);
+  EXPECT_EQ(outputs.error().code, ErrorCode::kUnavailable) << outputs.error().message;
+}
+
+TEST_F(PipelineTest, CancelStopsAndLeavesNothing) {
+  const fs::path out = dir_ / "out_cancelled";
+  std::stop_source stop;
+  auto outputs = run(dir_ / "person.mp4", out, options(true),
+                     [&](const Progress& p) {
+                       if (p.stage == "pose") stop.request_stop();
+                     },
+                     stop.get_token());
+  ASSERT_FALSE(outputs);
+  EXPECT_EQ(outputs.error().code, ErrorCode::kCancelled);
+  EXPECT_TRUE(entries(out).empty());
+}
+
+}  // namespace
+}  // namespace dd::pipeline
