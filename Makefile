@@ -4,7 +4,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test test-asan bench format format-check clean
+.PHONY: all setup build run test test-web test-asan bench format format-check clean
 
 all: build
 
@@ -23,6 +23,12 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The web app's unit and browser tests (headless Chromium); screenshots in $(BUILD_DIR)/web-artifacts.
+test-web: build
+	cd tests/web && node --test unit.test.mjs
+	cd tests/web && DD_SERVER_BIN=$(abspath $(BUILD_DIR))/src/app/dancedynamics \
+	  DD_WEB_ARTIFACTS=$(abspath $(BUILD_DIR))/web-artifacts node --test browser.test.mjs
 
 $(ASAN_BUILD_DIR)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_SANITIZE=ON -DDD_BUILD_BENCH=OFF $(CMAKE_FLAGS)

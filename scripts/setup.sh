@@ -17,7 +17,8 @@ readonly models=(
   "pose_landmark_heavy.tflite|pose_landmark_heavy.tflite|59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe"
 )
 
-# Build tools, libraries (Debian -dev packages), test tools and test media.
+# Build tools, libraries (Debian -dev packages), test tools and test media (chromium: the web
+# app's browser tests drive it headless; they never download a browser).
 readonly packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates make
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libflatbuffers-dev flatbuffers-compiler
@@ -25,7 +26,7 @@ readonly packages=(
   libopencv-imgproc-dev libopencv-imgcodecs-dev
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libfftw3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
-  clang-format ffmpeg opencv-doc
+  clang-format ffmpeg opencv-doc chromium
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -94,6 +95,19 @@ install_models() {
   log "models installed and verified in $model_dir"
 }
 
+# The web tests' npm packages (playwright-core, axe-core), pinned by tests/web/package-lock.json.
+install_web_test_packages() {
+  local web_tests="$repo_dir/tests/web"
+  local stamp="$web_tests/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ ! "$web_tests/package-lock.json" -nt "$stamp" ]; then
+    log "web test npm packages present"
+    return
+  fi
+  log "installing the web test npm packages (npm ci)"
+  (cd "$web_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund \
+    --cache "$cache_dir/npm/cache" >/dev/null)
+}
+
 # Swagger UI for /api/docs, from the npm package pinned in web/package.json (lock file committed).
 install_web_vendor() {
   local web_dir="$repo_dir/web" wanted installed
@@ -111,3 +125,4 @@ install_web_vendor() {
 install_packages
 install_models
 install_web_vendor
+install_web_test_packages
