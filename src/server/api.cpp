@@ -280,6 +280,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return download(id);
   }
+  if (session_route("video", 3)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return original_video(id);
+  }
   if (session_route("export", 4)) {
     if (auto wrong = only("GET")) return *wrong;
     return export_file(id, std::string(parts[3]));
@@ -362,6 +366,21 @@ ApiResponse Api::download(const std::string& id) {
   ApiResponse response = file_response(session->outputs.overlay_mp4, "video/mp4");
   response.content_disposition = "inline; filename=\"dancedynamics_" + id + ".mp4\"";
   return response;
+}
+
+ApiResponse Api::original_video(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  std::error_code ec;
+  if (session->input_path.empty() || !fs::is_regular_file(session->input_path, ec))
+    return error_response(404, "the uploaded video is gone");
+  // The upload's extension was checked against the whitelist, so it names the container.
+  static const std::map<std::string, std::string> kVideoTypes = {
+      {".mp4", "video/mp4"},        {".m4v", "video/mp4"},         {".mov", "video/quicktime"},
+      {".webm", "video/webm"},      {".mkv", "video/x-matroska"}, {".avi", "video/x-msvideo"}};
+  const auto type = kVideoTypes.find(fs::path(session->input_path).extension().string());
+  return file_response(session->input_path, type == kVideoTypes.end() ? "application/octet-stream" : type->second);
 }
 
 ApiResponse Api::export_file(const std::string& id, const std::string& name) {

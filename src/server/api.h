@@ -91,6 +91,8 @@ class Api {
   ApiResponse analyze(const std::string& id, const std::string& body);
   ApiResponse results(const std::string& id);
   ApiResponse download(const std::string& id);
+  // The uploaded original (for side-by-side playback), Range-capable like download.
+  ApiResponse original_video(const std::string& id);
   ApiResponse export_file(const std::string& id, const std::string& name);
   ApiResponse sessions();
   ApiResponse session_info(const std::string& id);

@@ -121,6 +121,16 @@ json build() {
         {"404", error_reply("unknown session or no video")},
         {"409", error_reply("analysis not completed")},
         {"416", error_reply("unsatisfiable range")}}}};
+  paths["/api/video/{session_id}"]["get"] = {
+      {"summary", "The uploaded original video, for side-by-side playback; Range requests answered with 206"},
+      {"parameters",
+       {id_parameter(),
+        {{"name", "Range"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}}}},
+      {"responses",
+       {{"200", {{"description", "the whole video"}, {"content", {{"video/*", json::object()}}}}},
+        {"206", {{"description", "the requested byte range"}, {"content", {{"video/*", json::object()}}}}},
+        {"404", error_reply("unknown session")},
+        {"416", error_reply("unsatisfiable range")}}}};
   paths["/api/export/{session_id}/{name}"]["get"] = {
       {"summary", "Export a result file"},
       {"parameters",

@@ -468,6 +468,13 @@ TEST_F(ServerTest, FullFlow_ProgressCompleteResultsDownloadExportsDelete) {
   EXPECT_EQ(bad_range.status, 416);
   EXPECT_EQ(bad_range.headers["content-range"], "bytes */" + std::to_string(video.size()));
 
+  Reply original = get("/api/video/" + id, {{"Range", "bytes=0-99"}});
+  ASSERT_EQ(original.status, 206);
+  EXPECT_EQ(original.headers["content-type"], "video/mp4");
+  EXPECT_EQ(original.headers["content-range"], "bytes 0-99/" + std::to_string(video.size()));
+  EXPECT_EQ(get("/api/video/0123456789abcdef0123456789abcdef").status, 404);
+  EXPECT_EQ(request(http::verb::post, "/api/video/" + id).status, 405);
+
   Reply results_file = get("/api/export/" + id + "/results.json");
   ASSERT_EQ(results_file.status, 200);
   EXPECT_NEAR(results_file.json_body()["smoothness_score"].get<double>(), 72.5, 1e-9);
