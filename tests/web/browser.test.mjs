@@ -145,7 +145,9 @@ describe('DanceDynamics web app', () => {
     if (!originalServed) t.diagnostic('the server does not serve GET /api/video/{id}: original-video sync not checked');
     const overlay = await page.evaluate(async () => {
       const v = document.getElementById('video-overlay');
+      // Both muted: a machine without a sound device (a container, CI) must not stall playback.
       v.muted = true;
+      document.getElementById('video-original').muted = true;
       await v.play();
       const t0 = v.currentTime;
       await new Promise((res) => setTimeout(res, 700));
