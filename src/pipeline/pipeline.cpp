@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <system_error>
@@ -118,14 +117,14 @@ class FrameSource {
     queue_.close();
   }
 
-  // The next frame, nullopt at the end, or the decoder's error.
-  Result<std::optional<video::VideoFrame>> next(std::stop_token stop) {
-    auto frame = queue_.pop(stop);
-    if (frame) return std::optional<video::VideoFrame>(std::move(*frame));
+  // Calls consume(frame) for every frame in order; stops at the first error (the decoder's
+  // or consume's), or with Cancelled when stop is requested.
+  template <typename Consume>
+  Status for_each(std::stop_token stop, Consume&& consume) {
+    while (auto frame = queue_.pop(stop)) DD_TRY(consume(*frame));
     if (stop.stop_requested()) return cancelled_error();
     thread_.join();
-    if (!decode_status_) return decode_status_.error();
-    return std::optional<video::VideoFrame>();
+    return decode_status_;
   }
 
   const video::VideoInfo& info() const { return reader_->info(); }
@@ -221,11 +220,7 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
   if (info.frame_count > 0) result.sequence.frames.reserve(static_cast<size_t>(info.frame_count));
   bool thumbnail_has_pose = false;
   const auto stage_start = Clock::now();
-  while (true) {
-    auto frame = (*source)->next(stop);
-    if (!frame) return frame.error();
-    if (!frame->has_value()) break;
-    video::VideoFrame& decoded = **frame;
+  DD_TRY((*source)->for_each(stop, [&](const video::VideoFrame& decoded) -> Status {
     auto pose_frame = (*tracker)->process(decoded.rgb, decoded.index, decoded.timestamp_s);
     if (!pose_frame) return pose_frame.error();
     if (result.thumbnail_frame.empty() || (!thumbnail_has_pose && pose_frame->detected)) {
@@ -234,7 +229,8 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
     }
     result.sequence.frames.push_back(*pose_frame);
     reporter.frame("pose", 0.0, share, static_cast<int64_t>(result.sequence.frames.size()), stage_start);
-  }
+    return ok_status();
+  }));
   if (result.sequence.frames.empty())
     return make_error(ErrorCode::kInvalidArgument, "the video has no decodable frames");
   return result;
@@ -254,11 +250,7 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
   size_t timeline_index = 0;
   int64_t written = 0;
   const auto stage_start = Clock::now();
-  while (true) {
-    auto frame = (*source)->next(stop);
-    if (!frame) return frame.error();
-    if (!frame->has_value()) break;
-    video::VideoFrame& decoded = **frame;
+  DD_TRY((*source)->for_each(stop, [&](video::VideoFrame& decoded) -> Status {
     const size_t index = static_cast<size_t>(decoded.index);
     pose::PoseFrame empty_pose;
     const pose::PoseFrame& pose = index < sequence.frames.size() ? sequence.frames[index] : empty_pose;
@@ -277,7 +269,8 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
     DD_TRY((*writer)->write(decoded.rgb, decoded.timestamp_s));
     ++written;
     reporter.frame("encode", begin, 1.0, written, stage_start);
-  }
+    return ok_status();
+  }));
   return (*writer)->finish();
 }
 
