@@ -127,8 +127,6 @@ class FrameSource {
     return decode_status_;
   }
 
-  const video::VideoInfo& info() const { return reader_->info(); }
-
  private:
   explicit FrameSource(std::unique_ptr<video::VideoReader> reader)
       : reader_(std::move(reader)), queue_(kFrameQueueCapacity) {
