@@ -605,51 +605,38 @@ class Reader {
       if (options == nullptr) return invalid("missing or mismatched builtin options");
       return ok_status();
     };
+    // CONV_2D and DEPTHWISE_CONV_2D share their window fields and checks; only the depthwise
+    // options carry a depth multiplier.
+    auto read_convolution = [&](OpType type, const auto* o) -> Status {
+      DD_TRY(need_options(o));
+      if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0) return invalid("needs input, filter and bias");
+      op.type = type;
+      op.inputs.resize(3, -1);
+      op.stride_h = o->stride_h();
+      op.stride_w = o->stride_w();
+      op.dilation_h = o->dilation_h_factor();
+      op.dilation_w = o->dilation_w_factor();
+      DD_TRY(set_activation(op, o->fused_activation_function()));
+      const Tensor& filter = graph_.tensors[inputs[1]];
+      if (input.shape.size() != 4 || filter.shape.size() != 4) return invalid("input and filter must be 4-D");
+      if constexpr (requires { o->depth_multiplier(); }) {
+        if (o->depth_multiplier() != 0 && filter.shape[3] != input.shape[3] * o->depth_multiplier())
+          return invalid("depth multiplier does not match the filter");
+      }
+      if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1], filter.shape[2]))
+        return invalid("stride, dilation or filter size out of range");
+      apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
+      return ok_status();
+    };
     switch (builtin) {
       case kDequantize:
       case kDensify: return fold_constant(inputs[0], output);
       case kConv2d: {
-        const auto* o = fop.builtin_options_as_Conv2DOptions();
-        DD_TRY(need_options(o));
-        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0)
-          return invalid("needs input, filter and bias");
-        op.type = OpType::kConv2d;
-        op.inputs.resize(3, -1);
-        op.stride_h = o->stride_h();
-        op.stride_w = o->stride_w();
-        op.dilation_h = o->dilation_h_factor();
-        op.dilation_w = o->dilation_w_factor();
-        DD_TRY(set_activation(op, o->fused_activation_function()));
-        const Tensor& filter = graph_.tensors[inputs[1]];
-        if (input.shape.size() != 4 || filter.shape.size() != 4)
-          return invalid("input and filter must be 4-D");
-        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1],
-                          filter.shape[2]))
-          return invalid("stride, dilation or filter size out of range");
-        apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
+        DD_TRY(read_convolution(OpType::kConv2d, fop.builtin_options_as_Conv2DOptions()));
         break;
       }
       case kDepthwiseConv2d: {
-        const auto* o = fop.builtin_options_as_DepthwiseConv2DOptions();
-        DD_TRY(need_options(o));
-        if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0)
-          return invalid("needs input, filter and bias");
-        op.type = OpType::kDepthwiseConv2d;
-        op.inputs.resize(3, -1);
-        op.stride_h = o->stride_h();
-        op.stride_w = o->stride_w();
-        op.dilation_h = o->dilation_h_factor();
-        op.dilation_w = o->dilation_w_factor();
-        DD_TRY(set_activation(op, o->fused_activation_function()));
-        const Tensor& filter = graph_.tensors[inputs[1]];
-        if (input.shape.size() != 4 || filter.shape.size() != 4)
-          return invalid("input and filter must be 4-D");
-        if (o->depth_multiplier() != 0 && filter.shape[3] != input.shape[3] * o->depth_multiplier())
-          return invalid("depth multiplier does not match the filter");
-        if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1],
-                          filter.shape[2]))
-          return invalid("stride, dilation or filter size out of range");
-        apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
+        DD_TRY(read_convolution(OpType::kDepthwiseConv2d, fop.builtin_options_as_DepthwiseConv2DOptions()));
         break;
       }
       case kMaxPool2d: {
