@@ -1,33 +1,18 @@
 // Runs the real dancedynamics binary and checks its output and exit codes.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include "app/exit_code.h"
 #include "core/version.h"
+#include "command_runner.h"
 
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using dd::app::testing::RunResult;
 
 RunResult run_cli(const std::string& args, const std::string& env = "") {
-  const std::string command = env + " " + DD_CLI_PATH + " " + args + " 2>&1";
-  RunResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return dd::app::testing::run_command(env + " " + DD_CLI_PATH + " " + args);
 }
 
 TEST(CliTest, VersionPrintsProjectVersion) {

@@ -1,35 +1,19 @@
 // Runs `dancedynamics pose` and `dancedynamics compare-landmarks` end to end.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "app/exit_code.h"
 #include "pose/landmarks_json.h"
+#include "command_runner.h"
 
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using dd::app::testing::RunResult;
 
-RunResult run(const std::string& command) {
-  RunResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+RunResult run(const std::string& command) { return dd::app::testing::run_command(command); }
 
 std::string cli() {
   return std::string(DD_CLI_PATH) + " --log-level warn --model-dir " + DD_TEST_MODEL_DIR;
