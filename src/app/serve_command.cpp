@@ -8,6 +8,7 @@
 
 #include "app/exit_code.h"
 #include "app/global_options.h"
+#include "compare/compare_job.h"
 #include "core/log.h"
 #include "pipeline/pipeline.h"
 #include "server/http_server.h"
@@ -39,7 +40,8 @@ int serve(const server::ServerConfig& config) {
   auto store = store::open_sqlite_store(config.data_dir / "dancedynamics.db");
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
-  auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload);
+  auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload,
+                                      &compare::run_comparison);
   if (!server) return report_error(server.error());
   std::printf("dancedynamics: serving on http://%s:%u (API docs at /api/docs); Ctrl-C stops\n",
               config.host.c_str(), static_cast<unsigned>((*server)->port()));

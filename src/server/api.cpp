@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/version.h"
 #include "pose/model_files.h"
+#include "server/comparison_session.h"
 #include "server/openapi.h"
 
 namespace dd::server {
@@ -258,6 +259,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("POST")) return *wrong;
     return error_response(422, "a multipart/form-data body with a 'file' field is required");
   }
+  if (request.path == "/api/compare") {
+    if (auto wrong = only("POST")) return *wrong;
+    return start_comparison(request.body);
+  }
   if (request.path == "/api/sessions") {
     if (auto wrong = only("GET")) return *wrong;
     return sessions();
@@ -288,6 +293,14 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return export_file(id, std::string(parts[3]));
   }
+  if (session_route("compare", 3)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return comparison(id);
+  }
+  if (session_route("compare", 4) && parts[3] == "video") {
+    if (auto wrong = only("GET")) return *wrong;
+    return comparison_video(id);
+  }
   if (session_route("session", 3)) {
     if (method == "DELETE") return delete_session(id);
     if (method == "GET") return session_info(id);
@@ -309,6 +322,10 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
   }
   auto valid = validate_options(options);
   if (!valid) return error_response(422, valid.error().message);
+  // Queueing a comparison session with analysis options would turn it into an analysis of nothing.
+  if (auto session = store_.get_session(id, /*with_results=*/false); session && is_comparison(session->options)) {
+    return error_response(409, "session " + id + " is a comparison; start a new one with POST /api/compare");
+  }
   auto queued = store_.enqueue_job(id, options);
   if (!queued) {
     switch (queued.error().code) {
@@ -409,12 +426,152 @@ ApiResponse Api::export_file(const std::string& id, const std::string& name) {
   return response;
 }
 
+ApiResponse Api::start_comparison(const std::string& body) {
+  const auto request = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (request.is_discarded()) return error_response(400, "request body is not valid JSON");
+  if (!request.is_object()) return error_response(400, "request body must be a JSON object");
+  for (const auto& [key, value] : request.items()) {
+    if (key != "reference_id" && key != "student_id" && key != "mirror") {
+      return error_response(400, "unknown field: " + key);
+    }
+  }
+  for (const char* key : {"reference_id", "student_id"}) {
+    auto it = request.find(key);
+    if (it == request.end() || !it->is_string()) return error_response(400, std::string(key) + " (a session id) is required");
+  }
+  const std::string reference_id = request["reference_id"];
+  const std::string student_id = request["student_id"];
+  std::string mirror = "auto";
+  if (auto it = request.find("mirror"); it != request.end()) {
+    if (!it->is_string() || !compare::parse_mirror_mode(it->get<std::string>())) {
+      return error_response(400, "mirror must be one of auto, on, off");
+    }
+    mirror = it->get<std::string>();
+  }
+  if (reference_id == student_id) {
+    return error_response(400, "reference_id and student_id name the same session; choose two different analyses");
+  }
+  for (const auto& [role, id] : {std::pair{"reference", reference_id}, std::pair{"student", student_id}}) {
+    if (!is_session_id(id)) return error_response(404, std::string(role) + " session not found: " + id);
+    auto source = comparison_source(store_, id, role);
+    if (!source) {
+      switch (source.error().code) {
+        case ErrorCode::kNotFound: return error_response(404, source.error().message);
+        case ErrorCode::kInvalidArgument: return error_response(400, source.error().message);
+        case ErrorCode::kFailedPrecondition: return error_response(409, source.error().message);
+        default: return error_response(500, "cannot read the " + std::string(role) + " session");
+      }
+    }
+  }
+  auto name_of = [&](const std::string& id) {
+    auto session = store_.get_session(id, /*with_results=*/false);
+    return session ? session->filename : std::string();
+  };
+  const std::string reference_name = name_of(reference_id);
+  const std::string student_name = name_of(student_id);
+
+  Session session;
+  session.id = new_session_id();
+  session.filename = display_filename(reference_name + " vs " + student_name);
+  session.output_dir = session_dir(session.id).string();
+  session.created_at_ms = now_ms();
+  if (auto created = store_.create_session(session); !created) {
+    DD_LOG_ERROR("server: cannot record comparison {}: {}", session.id, created.error().message);
+    return error_response(500, "cannot record the comparison");
+  }
+  // The source names are kept so a comparison still reads well after its sources are deleted.
+  const nlohmann::json options = {{"kind", kComparisonKind},        {"reference_id", reference_id},
+                                  {"student_id", student_id},       {"mirror", mirror},
+                                  {"reference_filename", reference_name}, {"student_filename", student_name}};
+  auto queued = store_.enqueue_job(session.id, options);
+  if (!queued) {
+    DD_LOG_ERROR("server: cannot queue comparison {}: {}", session.id, queued.error().message);
+    (void)store_.delete_session(session.id);
+    return error_response(500, "cannot queue the comparison");
+  }
+  jobs_.notify();
+  auto position = store_.queue_position(session.id);
+  return json_response(202, {{"success", true},
+                             {"message", "comparison queued"},
+                             {"session_id", session.id},
+                             {"kind", kComparisonKind},
+                             {"reference_id", reference_id},
+                             {"student_id", student_id},
+                             {"mirror", mirror},
+                             {"websocket_url", "/ws/" + session.id},
+                             {"queue_position", position ? *position : 0}});
+}
+
+ApiResponse Api::comparison(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "comparison not found");
+  auto session = store_.get_session(id);
+  if (!session) {
+    return session.error().code == ErrorCode::kNotFound ? error_response(404, "comparison not found")
+                                                        : error_response(500, "cannot read the comparison");
+  }
+  if (!is_comparison(session->options)) return error_response(404, "session " + id + " is not a comparison");
+  const auto& options = session->options;
+  nlohmann::json body = {{"session_id", id},
+                         {"kind", kComparisonKind},
+                         {"status", store::session_status_name(session->status)},
+                         {"filename", session->filename},
+                         {"reference", {{"session_id", comparison_field(options, "reference_id")},
+                                        {"filename", comparison_field(options, "reference_filename")}}},
+                         {"student", {{"session_id", comparison_field(options, "student_id")},
+                                      {"filename", comparison_field(options, "student_filename")}}},
+                         {"mirror_option", comparison_field(options, "mirror")},
+                         {"websocket_url", "/ws/" + id},
+                         {"created_at", iso_time(session->created_at_ms)}};
+  switch (session->status) {
+    case SessionStatus::kCompleted: {
+      std::error_code ec;
+      const bool has_video =
+          !session->outputs.overlay_mp4.empty() && fs::is_regular_file(session->outputs.overlay_mp4, ec);
+      body["success"] = true;
+      body["progress"] = 1.0;
+      body["comparison"] = parsed_results(*session);
+      body["video_url"] = has_video ? nlohmann::json("/api/compare/" + id + "/video") : nlohmann::json(nullptr);
+      break;
+    }
+    case SessionStatus::kFailed:
+    case SessionStatus::kCancelled:
+      body["success"] = false;
+      body["error"] = session->error;
+      body["comparison"] = nullptr;
+      break;
+    default: {
+      auto position = store_.queue_position(id);
+      body["success"] = false;
+      body["progress"] = progress_fraction(*session);
+      body["stage"] = session->progress.value("stage", "");
+      body["queue_position"] = position ? *position : 0;
+      body["comparison"] = nullptr;
+    }
+  }
+  return json_response(200, body);
+}
+
+ApiResponse Api::comparison_video(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "comparison not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session || !is_comparison(session->options)) return error_response(404, "comparison not found");
+  if (session->status != SessionStatus::kCompleted) return error_response(409, "the comparison has not completed");
+  std::error_code ec;
+  if (session->outputs.overlay_mp4.empty() || !fs::is_regular_file(session->outputs.overlay_mp4, ec)) {
+    return error_response(404, "this comparison has no side-by-side video");
+  }
+  ApiResponse response = file_response(session->outputs.overlay_mp4, "video/mp4");
+  response.content_disposition = "inline; filename=\"dancedynamics_comparison_" + id + ".mp4\"";
+  return response;
+}
+
 ApiResponse Api::sessions() {
   auto sessions = store_.list_sessions();
   if (!sessions) return error_response(500, "cannot list sessions");
   nlohmann::json list = nlohmann::json::array();
   for (const Session& session : *sessions) {
     list.push_back({{"session_id", session.id},
+                    {"kind", session_kind(session.options)},
                     {"filename", session.filename},
                     {"status", store::session_status_name(session.status)},
                     {"progress", progress_fraction(session)},
@@ -432,6 +589,7 @@ ApiResponse Api::session_info(const std::string& id) {
   auto session = store_.get_session(id, /*with_results=*/false);
   if (!session) return error_response(404, "session not found");
   return json_response(200, {{"session_id", session->id},
+                             {"kind", session_kind(session->options)},
                              {"filename", session->filename},
                              {"status", store::session_status_name(session->status)},
                              {"progress", session->progress},

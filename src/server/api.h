@@ -94,6 +94,13 @@ class Api {
   // The uploaded original (for side-by-side playback), Range-capable like download.
   ApiResponse original_video(const std::string& id);
   ApiResponse export_file(const std::string& id, const std::string& name);
+  // POST /api/compare: validates the two analysed sessions, records the comparison session
+  // and queues its job.
+  ApiResponse start_comparison(const std::string& body);
+  // GET /api/compare/{id}: status, progress and, once completed, comparison.json.
+  ApiResponse comparison(const std::string& id);
+  // GET /api/compare/{id}/video: the side-by-side comparison.mp4, Range-capable.
+  ApiResponse comparison_video(const std::string& id);
   ApiResponse sessions();
   ApiResponse session_info(const std::string& id);
   ApiResponse delete_session(const std::string& id);

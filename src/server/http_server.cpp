@@ -658,11 +658,13 @@ void remove_orphan_directories(const fs::path& sessions_dir, store::Store& store
 }  // namespace
 
 struct Server::Impl {
-  Impl(const ServerConfig& config, store::Store& store, JobRunner runner, VideoProber prober)
+  Impl(const ServerConfig& config, store::Store& store, JobRunner runner, VideoProber prober,
+       CompareRunner compare_runner)
       : jobs(store,
              std::move(runner),
              JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s, config.model_dir,
-                             config.default_model}),
+                             config.default_model},
+             std::move(compare_runner)),
         api(config, store, jobs, std::move(prober)),
         context{config, api},
         io(std::max(1, config.io_threads)) {}
@@ -679,7 +681,7 @@ struct Server::Impl {
 };
 
 Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store::Store& store, JobRunner runner,
-                                              VideoProber prober) {
+                                              VideoProber prober, CompareRunner compare_runner) {
   std::error_code fs_ec;
   const fs::path sessions_dir = config.data_dir / "sessions";
   fs::create_directories(sessions_dir, fs_ec);
@@ -688,7 +690,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   }
   remove_orphan_directories(sessions_dir, store);
 
-  auto impl = std::make_unique<Impl>(config, store, std::move(runner), std::move(prober));
+  auto impl = std::make_unique<Impl>(config, store, std::move(runner), std::move(prober), std::move(compare_runner));
   beast::error_code ec;
   const auto address = net::ip::make_address(config.host, ec);
   if (ec) return make_error(ErrorCode::kInvalidArgument, "invalid API_HOST '" + config.host + "': " + ec.message());

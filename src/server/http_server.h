@@ -17,9 +17,10 @@ class Server {
  public:
   // Binds host:port, removes session directories the store does not know (left by a
   // crash during an upload), starts the I/O threads and the workers. Unavailable when the
-  // address cannot be bound or DATA_DIR cannot be written.
+  // address cannot be bound or DATA_DIR cannot be written. Comparison jobs run compare_runner
+  // (compare::run_comparison in production); without one they fail.
   static Result<std::unique_ptr<Server>> start(const ServerConfig& config, store::Store& store, JobRunner runner,
-                                               VideoProber prober);
+                                               VideoProber prober, CompareRunner compare_runner = {});
 
   ~Server();
   Server(const Server&) = delete;

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/log.h"
+#include "server/comparison_session.h"
 
 namespace dd::server {
 namespace {
@@ -36,8 +37,8 @@ std::string path_or_empty(const fs::path& path) {
 
 }  // namespace
 
-JobQueue::JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options)
-    : store_(store), runner_(std::move(runner)), options_(std::move(options)) {}
+JobQueue::JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options, CompareRunner compare_runner)
+    : store_(store), runner_(std::move(runner)), compare_runner_(std::move(compare_runner)), options_(std::move(options)) {}
 
 JobQueue::~JobQueue() { stop(); }
 
@@ -167,7 +168,9 @@ void JobQueue::run_job(const store::Session& session) {
   };
 
   const fs::path output_dir = session.output_dir;
-  auto outputs = runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
+  auto outputs = is_comparison(session.options)
+                     ? run_comparison_job(session, on_progress, stop)
+                     : runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
 
   RunningJob finished;
   {
@@ -212,6 +215,24 @@ void JobQueue::run_job(const store::Session& session) {
       DD_LOG_WARN("server: cannot record the end of job {}: {}", id, recorded.error().message);
     }
   }
+}
+
+Result<pipeline::PipelineOutputs> JobQueue::run_comparison_job(const store::Session& session,
+                                                                 const pipeline::ProgressCallback& progress,
+                                                                 std::stop_token stop) {
+  if (!compare_runner_) return make_error(ErrorCode::kUnavailable, "comparisons are not available on this server");
+  // Checked again here: a source may have been deleted while the job waited in the queue.
+  auto reference = comparison_source(store_, comparison_field(session.options, "reference_id"), "reference");
+  if (!reference) return reference.error();
+  auto student = comparison_source(store_, comparison_field(session.options, "student_id"), "student");
+  if (!student) return student.error();
+  auto written = compare_runner_(*reference, *student, session.output_dir, comparison_options(session.options),
+                                 /*write_video=*/true, progress, stop);
+  if (!written) return written.error();
+  pipeline::PipelineOutputs outputs;
+  outputs.results_json = written->comparison_json;
+  outputs.overlay_mp4 = written->comparison_mp4;
+  return outputs;
 }
 
 }  // namespace dd::server

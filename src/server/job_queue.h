@@ -1,6 +1,7 @@
 // The job queue's worker pool: claims queued sessions from the store in FIFO order, runs
-// the injected job runner (pipeline::run in production) with progress, cancellation and a
-// per-job timeout, and records the outcome in the store.
+// the injected job runner (pipeline::run in production; compare::run_comparison for sessions
+// whose options.kind is "comparison") with progress, cancellation and a per-job timeout, and
+// records the outcome in the store.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "compare/compare_job.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
@@ -23,6 +25,12 @@ namespace dd::server {
 using JobRunner = std::function<Result<pipeline::PipelineOutputs>(
     const std::filesystem::path& input, const std::filesystem::path& output_dir,
     const pipeline::PipelineOptions& options, const pipeline::ProgressCallback& progress, std::stop_token stop)>;
+
+// Same signature as compare::run_comparison, so `serve` passes it directly and tests inject their own.
+using CompareRunner = std::function<Result<compare::CompareOutputs>(
+    const compare::CompareInput& reference, const compare::CompareInput& student,
+    const std::filesystem::path& output_dir, const compare::CompareOptions& options, bool write_video,
+    const pipeline::ProgressCallback& progress, std::stop_token stop)>;
 
 struct JobQueueOptions {
   int workers = 1;
@@ -37,7 +45,8 @@ inline constexpr const char* kShutdownReason = "interrupted by server shutdown";
 
 class JobQueue {
  public:
-  JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options);
+  // Without a compare runner, comparison jobs fail with "comparisons are not available".
+  JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options, CompareRunner compare_runner = {});
   ~JobQueue();
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
@@ -68,9 +77,15 @@ class JobQueue {
   void work(std::stop_token stop);
   void watch_deadlines(std::stop_token stop);
   void run_job(const store::Session& session);
+  // Runs a comparison session's job; its outputs in the pipeline's terms (comparison.json as
+  // results_json, comparison.mp4 as overlay_mp4) so run_job records both kinds alike.
+  Result<pipeline::PipelineOutputs> run_comparison_job(const store::Session& session,
+                                                       const pipeline::ProgressCallback& progress,
+                                                       std::stop_token stop);
 
   store::Store& store_;
   JobRunner runner_;
+  CompareRunner compare_runner_;
   JobQueueOptions options_;
   std::mutex mutex_;
   std::condition_variable_any wake_;           // workers: a job was queued

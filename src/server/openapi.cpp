@@ -69,6 +69,82 @@ json build() {
         {"results", {{"type", "object"}, {"nullable", true}, {"description", "results.json (DESIGN §4)"}}},
         {"download_url", {{"type", "string"}, {"nullable", true}}},
         {"error", {{"type", "string"}}}}}};
+  schemas["CompareRequest"] = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"reference_id", "student_id"}},
+      {"properties",
+       {{"reference_id", {{"type", "string"}, {"description", "a completed analysis session (the teacher)"}}},
+        {"student_id", {{"type", "string"}, {"description", "another completed analysis session (the student)"}}},
+        {"mirror",
+         {{"type", "string"},
+          {"enum", {"auto", "on", "off"}},
+          {"default", "auto"},
+          {"description", "auto tries the student both as filmed and mirrored and keeps the better match"}}}}}};
+  schemas["CompareAccepted"] = {{"type", "object"},
+                                {"properties",
+                                 {{"success", {{"type", "boolean"}}},
+                                  {"message", {{"type", "string"}}},
+                                  {"session_id", {{"type", "string"}, {"description", "the comparison's id"}}},
+                                  {"kind", {{"type", "string"}, {"enum", {"comparison"}}}},
+                                  {"reference_id", {{"type", "string"}}},
+                                  {"student_id", {{"type", "string"}}},
+                                  {"mirror", {{"type", "string"}}},
+                                  {"websocket_url", {{"type", "string"}}},
+                                  {"queue_position", {{"type", "integer"}}}}}};
+  schemas["ComparisonJson"] = {
+      {"type", "object"},
+      {"description", "comparison.json: scores 0..100, times in seconds"},
+      {"properties",
+       {{"similarity", {{"type", "number"}}},
+        {"offset_s", {{"type", "number"}, {"description", "median student time minus reference time"}}},
+        {"tempo_ratio", {{"type", "number"}, {"description", "student duration / reference duration"}}},
+        {"mirror", {{"type", "boolean"}}},
+        {"body_parts",
+         {{"type", "object"},
+          {"description", "head, torso, left_arm, right_arm, left_leg, right_leg"},
+          {"additionalProperties", {{"type", "number"}}}}},
+        {"timeline",
+         {{"type", "object"},
+          {"description", "on the reference's clock"},
+          {"properties",
+           {{"t", {{"type", "array"}, {"items", {{"type", "number"}}}}},
+            {"similarity", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}}},
+        {"worst_moments",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"t_reference", {{"type", "number"}}},
+              {"t_student", {{"type", "number"}}},
+              {"body_part", {{"type", "string"}}},
+              {"deviation_deg", {{"type", "number"}}}}}}}}}}}};
+  schemas["Comparison"] = {
+      {"type", "object"},
+      {"description",
+       "completed: success true with comparison and video_url; running: success false with progress, stage and "
+       "queue_position; failed or cancelled: success false with error"},
+      {"properties",
+       {{"success", {{"type", "boolean"}}},
+        {"session_id", {{"type", "string"}}},
+        {"kind", {{"type", "string"}, {"enum", {"comparison"}}}},
+        {"status", {{"type", "string"}, {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
+        {"filename", {{"type", "string"}, {"description", "display name: reference vs student"}}},
+        {"reference",
+         {{"type", "object"},
+          {"description", "the source analysis (it may have been deleted since)"},
+          {"properties", {{"session_id", {{"type", "string"}}}, {"filename", {{"type", "string"}}}}}}},
+        {"student",
+         {{"type", "object"},
+          {"properties", {{"session_id", {{"type", "string"}}}, {"filename", {{"type", "string"}}}}}}},
+        {"mirror_option", {{"type", "string"}, {"enum", {"auto", "on", "off"}}}},
+        {"progress", {{"type", "number"}}},
+        {"stage", {{"type", "string"}}},
+        {"queue_position", {{"type", "integer"}}},
+        {"comparison", {{"allOf", {ref("ComparisonJson")}}, {"nullable", true}}},
+        {"video_url", {{"type", "string"}, {"nullable", true}}},
+        {"websocket_url", {{"type", "string"}}},
+        {"error", {{"type", "string"}}}}}};
   schemas["Health"] = {{"type", "object"},
                        {"properties",
                         {{"status", {{"type", "string"}}},
@@ -102,7 +178,7 @@ json build() {
        {{"202", {{"description", "queued"}, {"content", json_content(ref("AnalyzeAccepted"))}}},
         {"400", error_reply("body is not JSON")},
         {"404", error_reply("unknown session")},
-        {"409", error_reply("already queued, running or done")},
+        {"409", error_reply("already queued, running or done, or the session is a comparison")},
         {"422", error_reply("invalid option")}}}};
   paths["/api/results/{session_id}"]["get"] = {
       {"summary", "Results, or the job's status and progress"},
@@ -143,8 +219,42 @@ json build() {
        {{"200", {{"description", "the file"}}},
         {"404", error_reply("unknown session or file")},
         {"409", error_reply("analysis not completed")}}}};
-  paths["/api/sessions"]["get"] = {{"summary", "All sessions, newest first"},
-                                   {"responses", {{"200", {{"description", "{success, count, sessions[]}"}}}}}};
+  paths["/api/compare"]["post"] = {
+      {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
+      {"description",
+       "Creates a comparison session (kind \"comparison\") and queues its job; follow it on websocket_url like an "
+       "analysis (stages compare, encode). The comparison keeps its own files: deleting a source session later "
+       "does not affect a finished comparison, but fails one that is still queued or running."},
+      {"requestBody", {{"required", true}, {"content", json_content(ref("CompareRequest"))}}},
+      {"responses",
+       {{"202", {{"description", "queued"}, {"content", json_content(ref("CompareAccepted"))}}},
+        {"400", error_reply("body not JSON, missing or unknown field, bad mirror, the same id twice, or a source "
+                            "that is itself a comparison")},
+        {"404", error_reply("a source session does not exist")},
+        {"409", error_reply("a source session has not completed its analysis or lost its files")}}}};
+  paths["/api/compare/{session_id}"]["get"] = {
+      {"summary", "A comparison's status and, once completed, comparison.json"},
+      {"parameters", {id_parameter()}},
+      {"responses",
+       {{"200", {{"description", "see the schema's description"}, {"content", json_content(ref("Comparison"))}}},
+        {"404", error_reply("unknown session, or not a comparison")}}}};
+  paths["/api/compare/{session_id}/video"]["get"] = {
+      {"summary",
+       "comparison.mp4: reference and student side by side, the student time-warped to the reference's clock; "
+       "Range requests answered with 206"},
+      {"parameters",
+       {id_parameter(),
+        {{"name", "Range"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}}}},
+      {"responses",
+       {{"200", {{"description", "the whole video"}, {"content", {{"video/mp4", json::object()}}}}},
+        {"206", {{"description", "the requested byte range"}, {"content", {{"video/mp4", json::object()}}}}},
+        {"404", error_reply("unknown comparison or no video")},
+        {"409", error_reply("comparison not completed")},
+        {"416", error_reply("unsatisfiable range")}}}};
+  paths["/api/sessions"]["get"] = {
+      {"summary", "All sessions, newest first"},
+      {"description", "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare)."},
+      {"responses", {{"200", {{"description", "{success, count, sessions[]}"}}}}}};
   paths["/api/session/{session_id}"]["get"] = {
       {"summary", "One session's status, options and video info"},
       {"parameters", {id_parameter()}},
@@ -170,7 +280,8 @@ json build() {
           {"info",
            {{"title", "DanceDynamics API"},
             {"version", kVersion},
-            {"description", "Upload a dance video, analyse its movement, fetch results, exports and the overlay video."}}},
+            {"description", "Upload a dance video, analyse its movement, fetch results, exports and the overlay video; compare a "
+                            "student's analysis with a reference's."}}},
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)}}}};
 }

@@ -68,6 +68,17 @@ export const startAnalysis = (id, model) =>
   });
 
 /** Returns the results body; unlike other calls, a 200 with success:false (still running) is not an error. */
+/** Queues a comparison of two analysed sessions; resolves to {session_id, websocket_url, ...}. */
+export const startComparison = (choice) =>
+  request('/api/compare', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(choice),
+  });
+
+/** Returns a comparison's status body (comparison.json under `comparison` once completed). */
+export const getComparison = (id) => request(`/api/compare/${encodeURIComponent(id)}`);
+
 export const getResults = (id) => request(`/api/results/${encodeURIComponent(id)}`);
 export const listSessions = () => request('/api/sessions');
 export const deleteSession = (id) => request(`/api/session/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,5 +1,6 @@
-// The DanceDynamics page: upload -> processing -> results, plus the recent-sessions list.
-// Views are sections shown one at a time; the URL hash (#/session/<id>) reopens a session.
+// The DanceDynamics page: upload -> processing -> results, compare two analyses (#/compare ->
+// processing -> #/compare/<id>), plus the recent-sessions list. Views are sections shown one at a
+// time; the URL hash (#/session/<id>, #/compare/<id>) reopens a session.
 
 import * as api from './api.js';
 import { toast } from './toast.js';
@@ -12,6 +13,7 @@ import { ProgressConnection, websocketUrl } from './socket.js';
 import { linkVideos } from './sync.js';
 import { attachSkeleton } from './skeleton.js';
 import { createTimelineChart, kMovementColours } from './chart.js';
+import { comparePickerRequest, fillComparePicker, renderComparison } from './compare_view.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,12 +27,15 @@ const state = {
   startedAt: 0,
   teardown: [], // functions that release the results view (video links, skeleton, listeners)
   names: new Map(), // session id -> file name, from the last session list
+  kinds: new Map(), // session id -> 'analysis' | 'comparison', from the last session list
+  sessions: [], // the last session list
+  releaseComparison: null, // releases the comparison view (video, chart listeners)
 };
 
 // ---------- views ----------
 
 function showView(name) {
-  for (const view of ['upload', 'processing', 'results']) {
+  for (const view of ['upload', 'processing', 'results', 'compare', 'comparison']) {
     $(`view-${view}`).hidden = view !== name;
   }
   document.body.dataset.view = name;
@@ -176,10 +181,14 @@ function stopConnection() {
   clearInterval(state.elapsedTimer);
 }
 
-function openProcessing(id, filename, wsPath) {
+function openProcessing(id, filename, wsPath, kind = 'analysis') {
   stopConnection();
   state.sessionId = id;
-  location.hash = `#/session/${id}`;
+  const comparing = kind === 'comparison';
+  location.hash = comparing ? `#/compare/${id}` : `#/session/${id}`;
+  $('processing-verb').textContent = comparing ? 'Comparing' : 'Analysing';
+  $('cancel-button').textContent = comparing ? 'Cancel comparison' : 'Cancel analysis';
+  $('processing-progress').setAttribute('aria-label', comparing ? 'Comparison progress' : 'Analysis progress');
   $('processing-name').textContent = filename || state.names.get(id) || id;
   $('processing-stage').textContent = 'Queued…';
   setProgress($('processing-progress'), $('processing-fill'), 0);
@@ -221,13 +230,18 @@ function openProcessing(id, filename, wsPath) {
     },
     onComplete: (body) => {
       stopConnection();
-      openResults(id, body?.results ? body : null);
+      if (comparing) openComparison(id);
+      else openResults(id, body?.results ? body : null);
     },
     onError: (message) => {
       stopConnection();
-      toast('error', 'The analysis failed', message);
-      showView('upload');
-      resetUpload();
+      toast('error', comparing ? 'The comparison failed' : 'The analysis failed', message);
+      if (comparing) {
+        openComparePicker();
+      } else {
+        showView('upload');
+        resetUpload();
+      }
       refreshSessions();
     },
   });
@@ -237,14 +251,80 @@ function openProcessing(id, filename, wsPath) {
 
 async function cancelAnalysis() {
   const id = state.sessionId;
+  const comparing = location.hash.startsWith('#/compare/');
   stopConnection();
   try {
     await api.deleteSession(id);
-    toast('info', 'Analysis cancelled', 'The session and its files were removed.');
+    toast('info', comparing ? 'Comparison cancelled' : 'Analysis cancelled', 'The session and its files were removed.');
   } catch (error) {
     reportError('Could not cancel', error);
   }
-  goHome();
+  if (comparing) openComparePicker();
+  else goHome();
+  refreshSessions();
+}
+
+// ---------- compare ----------
+
+function releaseComparisonView() {
+  state.releaseComparison?.();
+  state.releaseComparison = null;
+}
+
+function openComparePicker() {
+  stopConnection();
+  releaseResults();
+  releaseComparisonView();
+  if (location.hash !== '#/compare') history.replaceState(null, '', '#/compare');
+  fillComparePicker(state.sessions);
+  showView('compare');
+}
+
+async function startComparison(event) {
+  event.preventDefault();
+  const choice = comparePickerRequest();
+  if (choice.reference_id && choice.reference_id === choice.student_id) {
+    toast('error', 'Pick two different analyses', 'The reference and the student are the same video.');
+    $('compare-student').focus();
+    return;
+  }
+  $('compare-start').disabled = true;
+  try {
+    const body = await api.startComparison(choice);
+    const name = `${state.names.get(choice.student_id) || 'student'} vs ${state.names.get(choice.reference_id) || 'reference'}`;
+    openProcessing(body.session_id, name, body.websocket_url, 'comparison');
+    refreshSessions();
+  } catch (error) {
+    $('compare-start').disabled = false;
+    reportError('Could not start the comparison', error);
+  }
+}
+
+async function openComparison(id) {
+  releaseResults();
+  releaseComparisonView();
+  state.sessionId = id;
+  let body;
+  try {
+    body = await api.getComparison(id);
+  } catch (error) {
+    reportError('Could not load the comparison', error);
+    openComparePicker();
+    return;
+  }
+  if (state.sessionId !== id) return; // the user moved on meanwhile
+  if (!body.success || !body.comparison) {
+    if (body.status === 'failed' || body.status === 'cancelled') {
+      toast('error', 'This comparison failed', body.error || 'No details were given.');
+      openComparePicker();
+    } else {
+      openProcessing(id, body.filename, body.websocket_url, 'comparison'); // still running: follow it live
+    }
+    return;
+  }
+  if (location.hash !== `#/compare/${id}`) history.replaceState(null, '', `#/compare/${id}`);
+  state.releaseComparison = renderComparison(id, body);
+  showView('comparison');
   refreshSessions();
 }
 
@@ -463,6 +543,7 @@ function sessionsOf(body) {
       created: s.created_at ?? s.created ?? s.upload_time ?? s.timestamp,
       progress: s.progress,
       error: s.status === 'failed' ? s.error : '',
+      kind: s.kind === 'comparison' ? 'comparison' : 'analysis',
     }))
     .filter((s) => s.id);
 }
@@ -477,6 +558,9 @@ async function refreshSessions() {
     return;
   }
   state.names = new Map(sessions.map((s) => [s.id, s.filename]));
+  state.kinds = new Map(sessions.map((s) => [s.id, s.kind]));
+  state.sessions = sessions;
+  if (document.body.dataset.view === 'compare') fillComparePicker(sessions);
   const list = $('session-list');
   list.replaceChildren();
   $('sessions-empty').hidden = sessions.length > 0;
@@ -491,7 +575,8 @@ async function refreshSessions() {
     name.textContent = s.filename || s.id;
     const meta = document.createElement('span');
     meta.className = 'session-meta';
-    meta.textContent = [formatRelativeTime(s.created), s.error].filter(Boolean).join(' · ');
+    meta.textContent = [s.kind === 'comparison' ? 'Comparison' : null, formatRelativeTime(s.created), s.error]
+      .filter(Boolean).join(' · ');
     main.append(name, meta);
     const badge = document.createElement('span');
     badge.className = `badge badge-${s.status}`;
@@ -514,6 +599,10 @@ async function refreshSessions() {
 }
 
 function reopen(s) {
+  if (s.kind === 'comparison') {
+    location.hash = `#/compare/${s.id}`;
+    return;
+  }
   if (s.status === 'uploaded') {
     goHome();
     state.sessionId = s.id;
@@ -547,18 +636,23 @@ async function removeSession(s) {
 function goHome() {
   stopConnection();
   releaseResults();
+  releaseComparisonView();
   resetUpload();
-  if (location.hash.startsWith('#/session/')) history.replaceState(null, '', '#/');
+  if (location.hash.startsWith('#/session/') || location.hash.startsWith('#/compare')) history.replaceState(null, '', '#/');
   showView('upload');
 }
 
 function route() {
   const match = /^#\/session\/([^/]+)$/.exec(location.hash);
-  if (match) {
-    const id = decodeURIComponent(match[1]);
+  const comparison = /^#\/compare\/([^/]+)$/.exec(location.hash);
+  if (match || comparison) {
+    const id = decodeURIComponent((match ?? comparison)[1]);
     if (state.connection && state.sessionId === id) return; // already following it
     stopConnection();
-    openResults(id, null);
+    if (comparison || state.kinds.get(id) === 'comparison') openComparison(id);
+    else openResults(id, null);
+  } else if (location.hash === '#/compare') {
+    if (document.body.dataset.view !== 'compare') openComparePicker();
   } else if (location.hash === '#/' || location.hash === '') {
     if (document.body.dataset.view !== 'upload') goHome();
   }
@@ -610,6 +704,8 @@ function init() {
   $('cancel-button').addEventListener('click', cancelAnalysis);
   $('another-button').addEventListener('click', () => { goHome(); location.hash = '#/'; });
   $('refresh-sessions').addEventListener('click', refreshSessions);
+  $('compare-form').addEventListener('submit', startComparison);
+  $('compare-another').addEventListener('click', () => { location.hash = '#/compare'; });
   window.addEventListener('hashchange', route);
   document.body.dataset.view = 'upload';
   checkHealth();
