@@ -78,10 +78,10 @@ async function analysisOutcome(page, id) {
   return 'failed';
 }
 
-/** Returns the id of a completed session on the server, or null when no analysis has completed. */
+/** Returns the id of a completed analysis on the server (never a comparison), or null when none has completed. */
 async function completedSession() {
   const list = await (await fetch(`${server.base}/api/sessions`)).json();
-  const done = (Array.isArray(list) ? list : list.sessions).find((s) => s.status === 'completed');
+  const done = (Array.isArray(list) ? list : list.sessions).find((s) => s.status === 'completed' && s.kind !== 'comparison');
   return done ? done.session_id ?? done.id : null;
 }
 

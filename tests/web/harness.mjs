@@ -23,6 +23,20 @@ export function makeVideo(dir, { name = 'clip.mp4', seconds = 2, fps = 15, size 
   return out;
 }
 
+/**
+ * Returns the path of an MP4 with a person in it: Debian's opencv-doc messi5.jpg turning to and fro
+ * (so the pose changes over time), optionally mirrored, with a tone. Pose models find him in every frame.
+ */
+export function makeDancerVideo(dir, { name = 'dancer.mp4', seconds = 2, fps = 15, mirrored = false } = {}) {
+  const out = path.join(dir, name);
+  const image = '/usr/share/doc/opencv-doc/examples/data/messi5.jpg';
+  const filter = `scale=320:-2,rotate=0.3*sin(2*PI*t/1.5):fillcolor=black${mirrored ? ',hflip' : ''}`;
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', image, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
+    '-t', String(seconds), '-r', String(fps), '-vf', filter, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast',
+    '-c:a', 'aac', '-shortest', out]);
+  return out;
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

@@ -1,6 +1,6 @@
 // Unit tests for the web app's pure logic: formatting, validation, chart scaling, reconnect
-// backoff, video sync decisions, skeleton frame lookup, the progress connection's fallbacks, and
-// the colour palette's contrast.
+// backoff, video sync decisions, skeleton frame lookup, the progress connection's fallbacks, the
+// compare view's wording, and the colour palette's contrast.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +14,10 @@ import { buildBands, linearScale, niceMax, timeAtX } from '../../web/js/chart.js
 import { mapTime, planSync } from '../../web/js/sync.js';
 import { containRect, frameAt, kPoseConnections } from '../../web/js/skeleton.js';
 import { ProgressConnection, websocketUrl } from '../../web/js/socket.js';
+import {
+  comparableSessions, describeOffset, describeTempo, formatDegrees, formatMoment, formatOffset, formatTempo,
+  weakestBodyPart, worstMoments,
+} from '../../web/js/compare.js';
 
 test('formatDuration gives m:ss, h:mm:ss and a dash for bad input', () => {
   assert.equal(formatDuration(0), '0:00');
@@ -337,4 +341,49 @@ test('text colours meet WCAG AA (4.5:1) on the glass panels', () => {
   for (const button of ['#6d28d9', '#a21caf', cssVar('danger-strong')]) {
     assert.ok(contrast(white, parseColour(button)) >= 4.5, `white on ${button}`);
   }
+});
+
+test('comparableSessions keeps completed analyses only, never comparisons', () => {
+  const sessions = [
+    { id: 'a', status: 'completed', kind: 'analysis' },
+    { id: 'b', status: 'completed', kind: 'comparison' },
+    { id: 'c', status: 'processing', kind: 'analysis' },
+    { id: 'd', status: 'completed' }, // an older server without kind: an analysis
+  ];
+  assert.deepEqual(comparableSessions(sessions).map((s) => s.id), ['a', 'd']);
+  assert.deepEqual(comparableSessions(undefined), []);
+});
+
+test('offset and tempo read as late/early and slower/faster', () => {
+  assert.equal(formatOffset(0.5), '+0.50 s');
+  assert.equal(formatOffset(-0.25), '−0.25 s');
+  assert.equal(formatOffset(0.001), '0.00 s');
+  assert.equal(formatOffset(undefined), '—');
+  assert.equal(describeOffset(0.5), 'the student is 0.50 s late');
+  assert.equal(describeOffset(-0.3), 'the student is 0.30 s early');
+  assert.equal(describeOffset(0.02), 'the student is in time');
+  assert.equal(formatTempo(1.1), '1.10×');
+  assert.equal(formatTempo(0), '—');
+  assert.equal(describeTempo(1.1), 'the student is 10% slower');
+  assert.equal(describeTempo(0.8), 'the student is 20% faster');
+  assert.equal(describeTempo(1.01), 'same speed as the reference');
+});
+
+test('moments and degrees format for the worst-moment list', () => {
+  assert.equal(formatMoment(0), '0:00.0');
+  assert.equal(formatMoment(1.04), '0:01.0');
+  assert.equal(formatMoment(75.25), '1:15.3');
+  assert.equal(formatMoment(59.96), '1:00.0');
+  assert.equal(formatMoment(-1), '—');
+  assert.equal(formatDegrees(37.6), '38°');
+  assert.equal(formatDegrees(null), '—');
+  const c = { worst_moments: [{ t_reference: 1.5, body_part: 'left_arm' }, { body_part: 'head' }, null] };
+  assert.deepEqual(worstMoments(c).map((m) => m.t_reference), [1.5]);
+  assert.deepEqual(worstMoments({}), []);
+});
+
+test('weakestBodyPart names the lowest score, null without scores', () => {
+  assert.equal(weakestBodyPart({ head: 90, torso: 95, left_arm: 40, right_arm: 88, left_leg: 70, right_leg: 71 }), 'left_arm');
+  assert.equal(weakestBodyPart({ head: null }), null);
+  assert.equal(weakestBodyPart(undefined), null);
 });
