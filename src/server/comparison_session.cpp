@@ -23,7 +23,8 @@ std::string comparison_field(const nlohmann::json& options, std::string_view key
   return it != options.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Result<compare::CompareInput> comparison_source(store::Store& store, const std::string& id, std::string_view role) {
+Result<compare::CompareInput> comparison_source(store::Store& store, const std::string& id,
+                                                std::string_view role) {
   const std::string who(role);
   auto session = store.get_session(id, /*with_results=*/false);
   if (!session) {
@@ -33,19 +34,21 @@ Result<compare::CompareInput> comparison_source(store::Store& store, const std::
     return session.error();
   }
   if (is_comparison(session->options)) {
-    return make_error(ErrorCode::kInvalidArgument, who + " session " + id + " is a comparison, not an analysis");
+    return make_error(ErrorCode::kInvalidArgument,
+                      who + " session " + id + " is a comparison, not an analysis");
   }
   if (session->status != store::SessionStatus::kCompleted) {
-    return make_error(ErrorCode::kFailedPrecondition, who + " session " + id + " has not been analysed (status " +
-                                                          std::string(store::session_status_name(session->status)) +
-                                                          ")");
+    return make_error(ErrorCode::kFailedPrecondition,
+                      who + " session " + id + " has not been analysed (status " +
+                          std::string(store::session_status_name(session->status)) + ")");
   }
   std::error_code ec;
   if (session->outputs.landmarks_json.empty() || !fs::is_regular_file(session->outputs.landmarks_json, ec)) {
     return make_error(ErrorCode::kFailedPrecondition, who + " session " + id + " has no landmarks.json");
   }
   if (session->input_path.empty() || !fs::is_regular_file(session->input_path, ec)) {
-    return make_error(ErrorCode::kFailedPrecondition, who + " session " + id + " has lost its uploaded video");
+    return make_error(ErrorCode::kFailedPrecondition,
+                      who + " session " + id + " has lost its uploaded video");
   }
   return compare::CompareInput{session->input_path, session->outputs.landmarks_json};
 }

@@ -29,7 +29,8 @@ std::string comparison_field(const nlohmann::json& options, std::string_view key
 // landmarks.json. NotFound when the session does not exist; InvalidArgument when it is itself a
 // comparison; FailedPrecondition when it has not completed or its files are gone. `role`
 // ("reference" or "student") starts every message.
-Result<compare::CompareInput> comparison_source(store::Store& store, const std::string& id, std::string_view role);
+Result<compare::CompareInput> comparison_source(store::Store& store, const std::string& id,
+                                                std::string_view role);
 
 // The compare options stored in a comparison session's options (mirror; defaults otherwise).
 compare::CompareOptions comparison_options(const nlohmann::json& options);

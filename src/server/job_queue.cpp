@@ -195,7 +195,8 @@ void JobQueue::run_job(const store::Session& session) {
   } else if (finished.timed_out) {
     recorded = store_.finish_job_unsuccessfully(
         id, store::SessionStatus::kFailed,
-        "analysis timed out after " + std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
+        session_kind(session.options) + " timed out after " +
+            std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
   } else if (finished.cancelled) {
     recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kCancelled, "cancelled");
   } else if (stop.stop_requested()) {

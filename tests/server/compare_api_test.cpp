@@ -52,11 +52,13 @@ std::string read_file(const fs::path& path) {
 // A 4 s 160x120 test pattern at 25 fps with a tone: the "video" both dancers were filmed in.
 const fs::path& test_clip() {
   static const fs::path clip = [] {
-    const fs::path path = fs::temp_directory_path() / ("dd_compare_api_clip_" + std::to_string(getpid()) + ".mp4");
+    const fs::path path =
+        fs::temp_directory_path() / ("dd_compare_api_clip_" + std::to_string(getpid()) + ".mp4");
     const std::string command =
         "ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=160x120:rate=25:duration=4 "
         "-f lavfi -i sine=frequency=440:duration=4 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac "
-        "-shortest '" + path.string() + "'";
+        "-shortest '" +
+        path.string() + "'";
     EXPECT_EQ(std::system(command.c_str()), 0);
     return path;
   }();
@@ -91,10 +93,13 @@ std::array<pose::Landmark, pose::kLandmarkCount> teacher_pose(double t) {
   const double right_forearm = right_arm - 0.6 * std::sin(kTwoPi * t / 1.3 + 0.5);
   const double left_leg = 0.35 * std::sin(kTwoPi * t / 2.0);
   const double right_leg = -0.3 * std::sin(kTwoPi * t / 1.7 + 0.7);
-  struct Limb { int root, middle, end, tip_a, tip_b; double root_x, root_y, a1, a2; };
+  struct Limb {
+    int root, middle, end, tip_a, tip_b;
+    double root_x, root_y, a1, a2;
+  };
   // Angles from the +x axis for arms, from straight down for legs.
-  const Limb arms[] = {{pose::kLeftShoulder, pose::kLeftElbow, pose::kLeftWrist, pose::kLeftPinky, pose::kLeftIndex,
-                        0.56, 0.3, left_arm, left_forearm},
+  const Limb arms[] = {{pose::kLeftShoulder, pose::kLeftElbow, pose::kLeftWrist, pose::kLeftPinky,
+                        pose::kLeftIndex, 0.56, 0.3, left_arm, left_forearm},
                        {pose::kRightShoulder, pose::kRightElbow, pose::kRightWrist, pose::kRightPinky,
                         pose::kRightIndex, 0.44, 0.3, right_arm, right_forearm}};
   for (const Limb& arm : arms) {
@@ -108,8 +113,8 @@ std::array<pose::Landmark, pose::kLandmarkCount> teacher_pose(double t) {
   }
   set(pose::kLeftThumb, points[pose::kLeftWrist].x, points[pose::kLeftWrist].y - 0.01);
   set(pose::kRightThumb, points[pose::kRightWrist].x, points[pose::kRightWrist].y - 0.01);
-  const Limb legs[] = {{pose::kLeftHip, pose::kLeftKnee, pose::kLeftAnkle, pose::kLeftHeel, pose::kLeftFootIndex,
-                        0.54, 0.55, left_leg, left_leg * 0.5},
+  const Limb legs[] = {{pose::kLeftHip, pose::kLeftKnee, pose::kLeftAnkle, pose::kLeftHeel,
+                        pose::kLeftFootIndex, 0.54, 0.55, left_leg, left_leg * 0.5},
                        {pose::kRightHip, pose::kRightKnee, pose::kRightAnkle, pose::kRightHeel,
                         pose::kRightFootIndex, 0.46, 0.55, right_leg, right_leg * 0.5}};
   for (const Limb& leg : legs) {
@@ -217,27 +222,33 @@ class CompareApiTest : public ::testing::Test {
   // The analysis: writes the synthetic dancer chosen for the session (by its directory name).
   JobRunner analysis_runner() {
     return [this](const fs::path& input, const fs::path& output_dir, const pipeline::PipelineOptions&,
-                  const pipeline::ProgressCallback& progress, std::stop_token stop) -> Result<pipeline::PipelineOutputs> {
+                  const pipeline::ProgressCallback& progress,
+                  std::stop_token stop) -> Result<pipeline::PipelineOutputs> {
       Dancer dancer = Dancer::kTeacher;
       {
         std::lock_guard lock(mutex_);
-        if (auto it = dancers_.find(output_dir.filename().string()); it != dancers_.end()) dancer = it->second;
+        if (auto it = dancers_.find(output_dir.filename().string()); it != dancers_.end())
+          dancer = it->second;
       }
-      while (block_analyses_ && !stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      while (block_analyses_ && !stop.stop_requested())
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       if (stop.stop_requested()) return make_error(ErrorCode::kCancelled, "stopped");
       progress({0.5, "pose", "tracking", kClipFrames / 2, kClipFrames, 100, 0.1});
       fs::create_directories(output_dir);
       pipeline::PipelineOutputs outputs;
       outputs.results_json = output_dir / "results.json";
       outputs.landmarks_json = output_dir / "landmarks.json";
-      std::ofstream(outputs.results_json) << json{{"video_info", {{"filename", input.filename().string()}}}}.dump();
-      DD_TRY(pose::write_landmarks_json(outputs.landmarks_json, {"input.mp4", "full", dancer_sequence(dancer)}));
+      std::ofstream(outputs.results_json)
+          << json{{"video_info", {{"filename", input.filename().string()}}}}.dump();
+      DD_TRY(
+          pose::write_landmarks_json(outputs.landmarks_json, {"input.mp4", "full", dancer_sequence(dancer)}));
       return outputs;
     };
   }
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "", const std::map<std::string, std::string>& headers = {}) {
+                const std::string& content_type = "",
+                const std::map<std::string, std::string>& headers = {}) {
     net::io_context io;
     tcp::socket socket(io);
     socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
@@ -277,8 +288,9 @@ class CompareApiTest : public ::testing::Test {
   }
 
   std::string upload(const std::string& filename, Dancer dancer) {
-    const std::string body = "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
-                             "\"\r\nContent-Type: video/mp4\r\n\r\n" + read_file(test_clip()) + "\r\n--XyZzY--\r\n";
+    const std::string body = "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+                             filename + "\"\r\nContent-Type: video/mp4\r\n\r\n" + read_file(test_clip()) +
+                             "\r\n--XyZzY--\r\n";
     Reply reply = request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
     EXPECT_EQ(reply.status, 200) << reply.body;
     const std::string id = reply.json_body().value("session_id", "");
@@ -395,7 +407,8 @@ TEST_F(CompareApiTest, Compare_IdenticalDancers_ProgressOverWebSocketThenPerfect
 
   // Listings tell the kinds apart.
   std::map<std::string, std::string> kinds;
-  for (const json& session : get("/api/sessions").json_body()["sessions"]) kinds[session["session_id"]] = session["kind"];
+  for (const json& session : get("/api/sessions").json_body()["sessions"])
+    kinds[session["session_id"]] = session["kind"];
   EXPECT_EQ(kinds[reference], "analysis");
   EXPECT_EQ(kinds[student], "analysis");
   EXPECT_EQ(kinds[id], "comparison");
@@ -437,20 +450,24 @@ TEST_F(CompareApiTest, Compare_BadRequests_AnsweredWithClearErrors) {
   Reply unknown_field = post_compare({{"reference_id", reference}, {"student_id", unanalysed}, {"speed", 2}});
   EXPECT_EQ(unknown_field.status, 400);
   EXPECT_EQ(detail(unknown_field), "unknown field: speed");
-  Reply bad_mirror = post_compare({{"reference_id", reference}, {"student_id", unanalysed}, {"mirror", "yes"}});
+  Reply bad_mirror =
+      post_compare({{"reference_id", reference}, {"student_id", unanalysed}, {"mirror", "yes"}});
   EXPECT_EQ(bad_mirror.status, 400);
   EXPECT_EQ(detail(bad_mirror), "mirror must be one of auto, on, off");
-  EXPECT_EQ(post_compare({{"reference_id", reference}, {"student_id", unanalysed}, {"mirror", true}}).status, 400);
+  EXPECT_EQ(post_compare({{"reference_id", reference}, {"student_id", unanalysed}, {"mirror", true}}).status,
+            400);
   Reply same = post_compare({{"reference_id", reference}, {"student_id", reference}});
   EXPECT_EQ(same.status, 400);
   EXPECT_NE(detail(same).find("same session"), std::string::npos) << detail(same);
-  Reply absent = post_compare({{"reference_id", reference}, {"student_id", "0123456789abcdef0123456789abcdef"}});
+  Reply absent =
+      post_compare({{"reference_id", reference}, {"student_id", "0123456789abcdef0123456789abcdef"}});
   EXPECT_EQ(absent.status, 404);
   EXPECT_EQ(detail(absent), "student session not found: 0123456789abcdef0123456789abcdef");
   EXPECT_EQ(post_compare({{"reference_id", "../etc"}, {"student_id", reference}}).status, 404);
   Reply not_analysed = post_compare({{"reference_id", reference}, {"student_id", unanalysed}});
   EXPECT_EQ(not_analysed.status, 409);
-  EXPECT_EQ(detail(not_analysed), "student session " + unanalysed + " has not been analysed (status uploaded)");
+  EXPECT_EQ(detail(not_analysed),
+            "student session " + unanalysed + " has not been analysed (status uploaded)");
   EXPECT_EQ(request(http::verb::get, "/api/compare").status, 405);
 
   // A comparison is not a source, not an analysis and not re-queueable as one.
@@ -526,7 +543,8 @@ TEST_F(CompareApiTest, WithoutACompareRunner_TheJobFailsAndSaysWhy) {
   const std::string student = analysed("student.mp4", Dancer::kTeacher);
   Reply accepted = post_compare({{"reference_id", reference}, {"student_id", student}});
   ASSERT_EQ(accepted.status, 202);
-  const json failed = wait_for_status("/api/compare/" + accepted.json_body()["session_id"].get<std::string>(), "failed");
+  const json failed =
+      wait_for_status("/api/compare/" + accepted.json_body()["session_id"].get<std::string>(), "failed");
   EXPECT_EQ(failed["error"], "comparisons are not available on this server");
 }
 
