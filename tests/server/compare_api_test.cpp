@@ -548,5 +548,16 @@ TEST_F(CompareApiTest, WithoutACompareRunner_TheJobFailsAndSaysWhy) {
   EXPECT_EQ(failed["error"], "comparisons are not available on this server");
 }
 
+TEST_F(CompareApiTest, OpenApi_DocumentsTheComparisonRoutes) {
+  start();
+  const json paths = get("/openapi.json").json_body()["paths"];
+  ASSERT_TRUE(paths.contains("/api/compare"));
+  EXPECT_TRUE(paths["/api/compare"]["post"]["responses"].contains("409"));
+  EXPECT_TRUE(paths.contains("/api/compare/{session_id}"));
+  EXPECT_TRUE(paths["/api/compare/{session_id}/video"]["get"]["responses"].contains("206"));
+  const json schemas = get("/openapi.json").json_body()["components"]["schemas"];
+  EXPECT_EQ(schemas["CompareRequest"]["properties"]["mirror"]["enum"], json::array({"auto", "on", "off"}));
+}
+
 }  // namespace
 }  // namespace dd::server
