@@ -49,11 +49,48 @@ double angle_score(double angle_deg) {
   return 100.0 * std::exp(-0.5 * r * r);
 }
 
+// Motion is each segment's direction change over +-kMotionHalfSpan samples (0.2 s): it tells
+// a held pose from one passed through, and standing still from dancing.
+constexpr size_t kMotionHalfSpan = 3;
+
 struct Sample {
   int64_t frame = 0;  // source frame index
   double t_s = 0;     // source frame timestamp
   LimbFeatures features;
+  std::array<float, kSegmentCount> motion_x{}, motion_y{}, motion_weight{};
 };
+
+void add_motion(std::vector<Sample>& samples) {
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const size_t before = k >= kMotionHalfSpan ? k - kMotionHalfSpan : 0;
+    const size_t after = std::min(samples.size() - 1, k + kMotionHalfSpan);
+    const LimbFeatures& a = samples[before].features;
+    const LimbFeatures& b = samples[after].features;
+    if (!a.valid || !b.valid || before == after) continue;
+    // Rescaled to a full +-span so the ends of the sequence are not slower than the middle.
+    const float scale = float(2 * kMotionHalfSpan) / float(after - before);
+    for (size_t s = 0; s < kSegmentCount; ++s) {
+      samples[k].motion_x[s] = (b.dx[s] - a.dx[s]) * scale;
+      samples[k].motion_y[s] = (b.dy[s] - a.dy[s]) * scale;
+      samples[k].motion_weight[s] = std::min(a.weight[s], b.weight[s]);
+    }
+  }
+}
+
+// Per body part, the weighted mean difference of the two motions in degrees (chord ~ radians).
+std::array<double, kBodyPartCount> motion_deviation_deg(const Sample& reference, const Sample& student) {
+  std::array<double, kBodyPartCount> sum{}, weight{};
+  for (size_t s = 0; s < kSegmentCount; ++s) {
+    const double w = double(reference.motion_weight[s]) * double(student.motion_weight[s]);
+    if (w <= 0) continue;
+    const double ex = reference.motion_x[s] - student.motion_x[s];
+    const double ey = reference.motion_y[s] - student.motion_y[s];
+    sum[kSegmentPart[s]] += w * std::sqrt(ex * ex + ey * ey);
+    weight[kSegmentPart[s]] += w;
+  }
+  for (size_t p = 0; p < kBodyPartCount; ++p) sum[p] = weight[p] > 0 ? sum[p] / weight[p] * 180.0 / M_PI : 0;
+  return sum;
+}
 
 Status validate(const pose::PoseSequence& sequence, const char* which) {
   size_t with_pose = 0;
@@ -86,20 +123,30 @@ std::vector<Sample> resample(const pose::PoseSequence& sequence, bool mirror) {
     samples[k].t_s = frames[f].timestamp_s;
     samples[k].features = limb_features(frames[f], sequence.width, sequence.height, mirror);
   }
+  add_motion(samples);
   return samples;
 }
 
-double frame_cost(const LimbFeatures& a, const LimbFeatures& b) {
+// Pose difference plus motion difference, both visibility-weighted chord lengths.
+double frame_cost(const Sample& sa, const Sample& sb) {
+  const LimbFeatures& a = sa.features;
+  const LimbFeatures& b = sb.features;
   if (!a.valid || !b.valid) return (!a.valid && !b.valid) ? kBothGapCost : kGapCost;
-  double sum = 0, weight = 0;
+  double sum = 0, weight = 0, motion_sum = 0, motion_weight = 0;
   for (size_t s = 0; s < kSegmentCount; ++s) {
     const double w = double(a.weight[s]) * double(b.weight[s]);
     const double ex = a.dx[s] - b.dx[s];
     const double ey = a.dy[s] - b.dy[s];
     sum += w * std::sqrt(ex * ex + ey * ey);
     weight += w;
+    const double mw = double(sa.motion_weight[s]) * double(sb.motion_weight[s]);
+    const double mx = sa.motion_x[s] - sb.motion_x[s];
+    const double my = sa.motion_y[s] - sb.motion_y[s];
+    motion_sum += mw * std::sqrt(mx * mx + my * my);
+    motion_weight += mw;
   }
-  return weight > 1e-3 ? sum / weight : kGapCost;
+  if (weight <= 1e-3) return kGapCost;
+  return sum / weight + (motion_weight > 1e-3 ? motion_sum / motion_weight : 0);
 }
 
 struct Alignment {
@@ -131,7 +178,7 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
   for (size_t i = 0; i < nr; ++i) {
     std::fill(current.begin(), current.end(), kInf);
     for (size_t j = lo[i]; j <= hi[i] && lo[i] <= hi[i]; ++j) {
-      const double c = frame_cost(reference[i].features, student[j].features);
+      const double c = frame_cost(reference[i], student[j]);
       double value = kInf;
       uint8_t step = kStart;
       if (i == 0 || j == 0) value = kSkipCost * double(i + j) + 2 * c;
@@ -202,11 +249,14 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   for (size_t k = first; k <= last; ++k) {
     const auto [r, s] = alignment.path[k];
     Pair pair{r, s, part_deviation(reference[r].features, student[s].features)};
+    const auto motion_deg = motion_deviation_deg(reference[r], student[s]);
     double sum = 0, weight = 0;
     for (size_t p = 0; p < kBodyPartCount; ++p) {
       const double w = pair.deviation.weight[p];
       if (w <= 0) continue;
-      const double part_score = angle_score(pair.deviation.angle_deg[p]);
+      // Scored on pose and motion together: the right pose at the wrong moment of its
+      // movement, or held while the reference moves, is not a match.
+      const double part_score = angle_score(std::hypot(pair.deviation.angle_deg[p], motion_deg[p]));
       // Every part counts the same in the frame's score (legs have 3 segments, arms 2), less
       // only when barely visible.
       const double part_weight_in_frame = std::min(1.0, w);
