@@ -6,14 +6,13 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
-#include <random>
-#include <system_error>
 #include <thread>
 #include <utility>
 
 #include "analysis/analysis.h"
 #include "core/log.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/staging_dir.h"
 #include "pose/landmarks_json.h"
 #include "pose/model_files.h"
 #include "pose/pose_tracker.h"
@@ -151,44 +150,6 @@ class FrameSource {
   BoundedQueue<video::VideoFrame> queue_;
   Status decode_status_;
   std::jthread thread_;
-};
-
-// A private directory beside the final outputs: files are written there and moved into
-// place only when the whole run succeeded, so a failure leaves nothing behind.
-class StagingDir {
- public:
-  static Result<StagingDir> create(const fs::path& output_dir) {
-    std::error_code ec;
-    fs::create_directories(output_dir, ec);
-    if (ec) return make_error(ErrorCode::kUnavailable, "cannot create output directory " + output_dir.string() + ": " + ec.message());
-    std::random_device random;
-    const fs::path path = output_dir / (".dd-staging-" + std::to_string(random()));
-    if (!fs::create_directory(path, ec) || ec)
-      return make_error(ErrorCode::kUnavailable, "cannot write into output directory " + output_dir.string() +
-                                                     (ec ? ": " + ec.message() : ""));
-    return StagingDir(path);
-  }
-  StagingDir(StagingDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-  StagingDir& operator=(StagingDir&&) = delete;
-  ~StagingDir() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  fs::path file(const std::string& name) const { return path_ / name; }
-
-  // Moves `name` to `destination` (same filesystem: atomic replace).
-  Result<fs::path> publish(const std::string& name, const fs::path& destination) const {
-    std::error_code ec;
-    fs::rename(path_ / name, destination, ec);
-    if (ec) return make_error(ErrorCode::kUnavailable, "cannot move " + name + " into place: " + ec.message());
-    return destination;
-  }
-
- private:
-  explicit StagingDir(fs::path path) : path_(std::move(path)) {}
-  fs::path path_;
 };
 
 struct PoseStage {
