@@ -407,8 +407,10 @@ TEST_F(CompareApiTest, Compare_IdenticalDancers_ProgressOverWebSocketThenPerfect
 
   // Listings tell the kinds apart.
   std::map<std::string, std::string> kinds;
-  for (const json& session : get("/api/sessions").json_body()["sessions"])
-    kinds[session["session_id"]] = session["kind"];
+  const json listing = get("/api/sessions").json_body();
+  for (const json& session : listing["sessions"]) {
+    kinds[session["session_id"].get<std::string>()] = session["kind"].get<std::string>();
+  }
   EXPECT_EQ(kinds[reference], "analysis");
   EXPECT_EQ(kinds[student], "analysis");
   EXPECT_EQ(kinds[id], "comparison");
