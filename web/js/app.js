@@ -291,7 +291,7 @@ async function startComparison(event) {
   $('compare-start').disabled = true;
   try {
     const body = await api.startComparison(choice);
-    const name = `${state.names.get(choice.student_id) || 'student'} vs ${state.names.get(choice.reference_id) || 'reference'}`;
+    const name = `${state.names.get(choice.reference_id) || 'reference'} vs ${state.names.get(choice.student_id) || 'student'}`;
     openProcessing(body.session_id, name, body.websocket_url, 'comparison');
     refreshSessions();
   } catch (error) {

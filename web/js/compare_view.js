@@ -111,8 +111,12 @@ function renderWorstMoments(moments, seek) {
     const deg = document.createElement('span');
     deg.className = 'worst-deg';
     deg.textContent = formatDegrees(m.deviation_deg);
+    const jump = document.createElement('span');
+    jump.className = 'visually-hidden';
+    jump.textContent = 'Jump to ';
+    time.prepend(jump);
+    deg.title = 'angle difference';
     button.append(time, part, deg);
-    button.setAttribute('aria-label', `Jump to ${formatMoment(m.t_reference)}: ${humanise(m.body_part)} off by ${formatDegrees(m.deviation_deg)}`);
     button.addEventListener('click', () => {
       for (const other of list.querySelectorAll('.worst-moment')) other.removeAttribute('aria-current');
       button.setAttribute('aria-current', 'true');
@@ -128,7 +132,7 @@ export function renderComparison(id, body) {
   const c = body.comparison ?? {};
   const refName = body.reference?.filename || 'reference';
   const studentName = body.student?.filename || 'student';
-  setText('comparison-title', `${studentName} vs ${refName}`);
+  setText('comparison-title', `${refName} vs ${studentName}`); // the server's display name too
   setText('comparison-meta', [`Reference: ${refName}`, `student: ${studentName}`,
     `mirror ${body.mirror_option || 'auto'}`].join(' · '));
 
