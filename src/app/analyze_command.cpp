@@ -1,15 +1,10 @@
 #include "app/analyze_command.h"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cinttypes>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "app/console.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "pipeline/pipeline.h"
@@ -23,70 +18,6 @@ struct AnalyzeArgs {
   std::string model = "full";
   bool no_video = false;
   int threads = 0;
-};
-
-// Turns SIGINT/SIGTERM into a stop request for the pipeline (and so a clean exit with no
-// partial outputs). The signals are blocked and collected by a watcher thread because a
-// signal handler may not touch a stop_source.
-class InterruptWatcher {
- public:
-  explicit InterruptWatcher(std::stop_source stop) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
-    thread_ = std::jthread([this, stop](std::stop_token self) mutable {
-      const timespec poll{0, 200'000'000};
-      while (!self.stop_requested()) {
-        if (sigtimedwait(&signals_, nullptr, &poll) > 0) {
-          std::fprintf(stderr, "\ndancedynamics: interrupted, stopping...\n");
-          stop.request_stop();
-          return;
-        }
-      }
-    });
-  }
-  ~InterruptWatcher() {
-    thread_.request_stop();
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-
- private:
-  sigset_t signals_{};
-  sigset_t previous_{};
-  std::jthread thread_;
-};
-
-// A one-line bar redrawn in place on a terminal; plain lines (at most one per stage change or
-// every 2 s) when stderr is a file or pipe.
-class ProgressPrinter {
- public:
-  ProgressPrinter() : terminal_(isatty(STDERR_FILENO) == 1) {}
-
-  void operator()(const pipeline::Progress& progress) {
-    if (terminal_) {
-      constexpr int kWidth = 30;
-      const int filled = static_cast<int>(progress.fraction * kWidth);
-      std::string bar(static_cast<size_t>(filled), '#');
-      bar.resize(kWidth, '.');
-      std::fprintf(stderr, "\r[%s] %3.0f%% %-8s %" PRId64 "/%" PRId64 " %5.1f fps  ETA %4.0fs ", bar.c_str(),
-                   progress.fraction * 100, progress.stage.c_str(), progress.frame, progress.total, progress.fps,
-                   progress.eta_s);
-      if (progress.stage == "done") std::fputc('\n', stderr);
-      return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (progress.stage == last_stage_ && now - last_line_ < std::chrono::seconds(2)) return;
-    last_stage_ = progress.stage;
-    last_line_ = now;
-    std::fprintf(stderr, "%3.0f%% %s (%.1f fps)\n", progress.fraction * 100, progress.message.c_str(), progress.fps);
-  }
-
- private:
-  bool terminal_;
-  std::string last_stage_;
-  std::chrono::steady_clock::time_point last_line_{};
 };
 
 int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {

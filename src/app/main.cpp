@@ -1,10 +1,11 @@
-// dancedynamics: the command-line front door (serve, analyze, pose, bench, models).
+// dancedynamics: the command-line front door (serve, analyze, compare, pose, bench, models).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
 
 #include "app/analyze_command.h"
+#include "app/compare_command.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   add_models_command(app, global, &exit_code);
   add_pose_commands(app, global, &exit_code);
   add_analyze_command(app, global, &exit_code);
+  add_compare_command(app, global, &exit_code);
   add_serve_command(app, global, &exit_code);
 
   try {

@@ -154,15 +154,18 @@ struct Alignment {
   double cost = 0;
 };
 
-// Banded DTW with symmetric steps (diagonal weight 2) whose path may start on the first row
-// or column and end on the last row or column, paying kSkipCost per skipped sample. Keeps two
-// rows of costs and one step byte per band cell.
+// Banded DTW with the symmetric P=1 step pattern (Sakoe & Chiba): diagonal steps weigh 2, and
+// a step of 2 on one side and 1 on the other weighs 3, so local tempo stays within 1/2..2 and
+// neither video can absorb seconds of the other into one frame. The path may start on the
+// first row or column and end on the last row or column, paying kSkipCost per skipped
+// sample. Keeps three rows of costs and one step byte per band cell.
 Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>& student) {
   const size_t nr = reference.size(), ns = student.size();
   const double band_s = std::clamp(kBandShare * double(std::max(nr, ns)) / kSampleRateHz, kMinBand_s, kMaxBand_s);
   const auto band = static_cast<size_t>(band_s * kSampleRateHz);
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  enum Step : uint8_t { kStart, kDiagonal, kUp, kLeft };
+  // kTwoStudent: from (i-1, j-2) through (i, j-1); kTwoReference: from (i-2, j-1) through (i-1, j).
+  enum Step : uint8_t { kStart, kDiagonal, kTwoStudent, kTwoReference };
 
   std::vector<size_t> lo(nr), hi(nr), offset(nr + 1, 0);
   for (size_t i = 0; i < nr; ++i) {
@@ -172,27 +175,34 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
     offset[i + 1] = offset[i] + width;
   }
   std::vector<uint8_t> steps(offset[nr]);
-  std::vector<double> previous(ns, kInf), current(ns, kInf);
+  std::vector<double> d2(ns, kInf), d1(ns, kInf), d0(ns, kInf);  // accumulated: rows i-2, i-1, i
+  std::vector<double> c1(ns, kInf), c0(ns, kInf);                 // local cost: rows i-1, i
   double best = kInf;
   size_t best_i = 0, best_j = 0;
   for (size_t i = 0; i < nr; ++i) {
-    std::fill(current.begin(), current.end(), kInf);
-    for (size_t j = lo[i]; j <= hi[i] && lo[i] <= hi[i]; ++j) {
-      const double c = frame_cost(reference[i], student[j]);
+    std::fill(d0.begin(), d0.end(), kInf);
+    std::fill(c0.begin(), c0.end(), kInf);
+    if (lo[i] > hi[i]) {
+      std::swap(d2, d1), std::swap(d1, d0), std::swap(c1, c0);
+      continue;
+    }
+    for (size_t j = lo[i]; j <= hi[i]; ++j) c0[j] = frame_cost(reference[i], student[j]);
+    for (size_t j = lo[i]; j <= hi[i]; ++j) {
+      const double c = c0[j];
       double value = kInf;
       uint8_t step = kStart;
       if (i == 0 || j == 0) value = kSkipCost * double(i + j) + 2 * c;
-      if (i > 0 && j > 0 && previous[j - 1] + 2 * c < value) value = previous[j - 1] + 2 * c, step = kDiagonal;
-      if (i > 0 && previous[j] + c < value) value = previous[j] + c, step = kUp;
-      if (j > 0 && current[j - 1] + c < value) value = current[j - 1] + c, step = kLeft;
-      current[j] = value;
+      if (i >= 1 && j >= 1 && d1[j - 1] + 2 * c < value) value = d1[j - 1] + 2 * c, step = kDiagonal;
+      if (i >= 1 && j >= 2 && d1[j - 2] + 2 * c0[j - 1] + c < value) value = d1[j - 2] + 2 * c0[j - 1] + c, step = kTwoStudent;
+      if (i >= 2 && j >= 1 && d2[j - 1] + 2 * c1[j] + c < value) value = d2[j - 1] + 2 * c1[j] + c, step = kTwoReference;
+      d0[j] = value;
       steps[offset[i] + (j - lo[i])] = step;
       if (i == nr - 1 || j == ns - 1) {
         const double total = value + kSkipCost * double((nr - 1 - i) + (ns - 1 - j));
         if (total < best) best = total, best_i = i, best_j = j;
       }
     }
-    std::swap(previous, current);
+    std::swap(d2, d1), std::swap(d1, d0), std::swap(c1, c0);
   }
 
   Alignment alignment;
@@ -202,9 +212,15 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
     alignment.path.emplace_back(i, j);
     const uint8_t step = steps[offset[i] + (j - lo[i])];
     if (step == kStart) break;
-    if (step == kDiagonal) --i, --j;
-    else if (step == kUp) --i;
-    else --j;
+    if (step == kDiagonal) {
+      --i, --j;
+    } else if (step == kTwoStudent) {
+      alignment.path.emplace_back(i, j - 1);
+      i -= 1, j -= 2;
+    } else {
+      alignment.path.emplace_back(i - 1, j);
+      i -= 2, j -= 1;
+    }
   }
   std::reverse(alignment.path.begin(), alignment.path.end());
   return alignment;
@@ -277,11 +293,19 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   for (size_t p = 0; p < kBodyPartCount; ++p)
     result.body_parts[std::string(kBodyPartNames[p])] = part_weight[p] > 0 ? part_sum[p] / part_weight[p] : kNaN;
   result.offset_s = median(lags);
-  const auto& start = alignment.path[first];
-  const auto& end = alignment.path[last];
-  const double reference_span_s = reference[end.first].t_s - reference[start.first].t_s;
-  const double student_span_s = student[end.second].t_s - student[start.second].t_s;
-  result.tempo_ratio = reference_span_s > 0 ? student_span_s / reference_span_s : 1;
+  // Tempo: the median pace over windows of a quarter of the matched path, so a stretch where
+  // the alignment is loose (a pose held at the start can be matched at any pace) does not
+  // decide it.
+  const size_t span = last - first;
+  const size_t quarter = std::max<size_t>(1, span / 4);
+  std::vector<double> paces;
+  for (size_t k = first; k + quarter <= last; ++k) {
+    const auto& a = alignment.path[k];
+    const auto& b = alignment.path[k + quarter];
+    const double reference_s = reference[b.first].t_s - reference[a.first].t_s;
+    if (reference_s > 0) paces.push_back((student[b.second].t_s - student[a.second].t_s) / reference_s);
+  }
+  result.tempo_ratio = paces.empty() ? 1 : median(paces);
 
   // Timeline on the reference clock: means of the pairs within half a step of each point.
   const double rate = options.timeline_rate_hz > 0 ? options.timeline_rate_hz : 10;

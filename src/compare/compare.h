@@ -37,7 +37,7 @@ struct WorstMoment {
 struct Comparison {
   double similarity = 0;     // 0..100
   double offset_s = 0;       // median(student t - reference t) on the path
-  double tempo_ratio = 1;    // student duration / reference duration of the matched part
+  double tempo_ratio = 1;    // student duration / reference duration of the matched part (median over quarters)
   bool mirror = false;       // the student was compared mirrored (left/right swapped, x flipped)
   std::map<std::string, double> body_parts;  // head, torso, left_arm, right_arm, left_leg, right_leg -> 0..100
   // Reference clock; similarity is NaN (null in JSON) where nothing was matched or no pose was seen.
