@@ -164,6 +164,12 @@ describe('Compare with a reference', () => {
     await page.waitForFunction(() => Math.abs(document.getElementById('compare-video').currentTime - 1) < 0.1);
     await page.waitForFunction(() => document.getElementById('cmp-timeline').getAttribute('aria-valuenow') === '1');
     await shot(page, 'compare-2-results');
+    // Phone width: nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.waitForTimeout(200);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the comparison fits 360 px');
+    await shot(page, 'compare-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The session list marks the comparison; opening it again shows the same numbers.
     const row = page.locator(`.session[data-session-id="${id}"]`);
