@@ -267,12 +267,12 @@ json build() {
       {"summary", "Liveness and queue state"},
       {"responses", {{"200", {{"description", "healthy"}, {"content", json_content(ref("Health"))}}}}}};
   paths["/ws/{session_id}"]["get"] = {
-      {"summary", "WebSocket of a session's progress",
-      },
+      {"summary", "WebSocket of a session's progress (an analysis or a comparison)"},
       {"description",
        "Server messages (JSON, field type): connected {status, progress}, progress {progress 0..1, stage, message, "
        "frame, total, fps, eta_s, queue_position}, complete {results, download_url}, error {error}, keepalive, pong. "
-       "Send \"ping\" or {\"type\":\"ping\"} for a pong."},
+       "Send \"ping\" or {\"type\":\"ping\"} for a pong. For a comparison the stages are compare, then "
+       "encode, and complete carries comparison.json as results."},
       {"parameters", {id_parameter()}},
       {"responses", {{"101", {{"description", "switching to WebSocket"}}}}}};
 
