@@ -171,8 +171,8 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
   video::OverlayRenderer reference_renderer(overlay_options), student_renderer(overlay_options);
   const double student_frame_s = 1.0 / ((*student_reader)->info().fps > 0 ? (*student_reader)->info().fps : 30);
 
-  video::VideoFrame reference_frame, student_frame, next_student;
-  bool have_student = false, student_ended = false;
+  video::VideoFrame reference_frame, student_frame, pending;
+  bool have_student = false, have_pending = false, student_ended = false;
   const int64_t total = static_cast<int64_t>(reference.frames.size());
   cv::Mat canvas(height, width, CV_8UC3);
   while (true) {
@@ -183,21 +183,22 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     const int64_t r = reference_frame.index;
     const double target_s = (r >= 0 && size_t(r) < student_times.size()) ? student_times[size_t(r)]
                                                                            : reference_frame.timestamp_s + comparison.offset_s;
-    // Advance the student to the last frame at or before the target (within half a frame).
-    while (!student_ended && (!have_student || student_frame.timestamp_s + 0.5 * student_frame_s <= target_s)) {
-      auto read = (*student_reader)->read(next_student);
-      if (!read) return read.error();
-      if (!*read) {
-        student_ended = true;
-        break;
+    // Show the student's frame nearest the target: advance while the next one starts no later
+    // than half a frame after it. A frame read too early waits in `pending`.
+    while (!student_ended) {
+      if (!have_pending) {
+        auto read = (*student_reader)->read(pending);
+        if (!read) return read.error();
+        if (!*read) {
+          student_ended = true;
+          break;
+        }
+        have_pending = true;
       }
-      if (have_student && next_student.timestamp_s - 0.5 * student_frame_s > target_s) {
-        // Overshot: keep it for the next reference frames.
-        std::swap(student_frame, next_student);
-        break;
-      }
-      std::swap(student_frame, next_student);
+      if (have_student && pending.timestamp_s > target_s + 0.5 * student_frame_s) break;
+      std::swap(student_frame, pending);
       have_student = true;
+      have_pending = false;
     }
 
     cv::Mat left = canvas(cv::Rect(0, 0, reference_size.width, height));
@@ -229,8 +230,11 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     highlight(right, student_pose, student_parts);
     label(left, "reference");
     char text[64];
-    std::snprintf(text, sizeof text, "student  %+.2f s%s", student_in_range ? target_s - reference_frame.timestamp_s : 0.0,
-                  comparison.mirror ? "  (mirrored)" : "");
+    if (student_in_range)
+      std::snprintf(text, sizeof text, "student  %+.2f s%s", target_s - reference_frame.timestamp_s,
+                    comparison.mirror ? "  (mirrored)" : "");
+    else
+      std::snprintf(text, sizeof text, "student  (outside the video)");
     label(right, text);
 
     DD_TRY((*writer)->write(canvas, reference_frame.timestamp_s));
