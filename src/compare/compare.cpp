@@ -1,9 +1,11 @@
 #include "compare/compare.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
-#include <numeric>
+#include <string>
+#include <vector>
 
 #include "compare/limb_features.h"
 
@@ -17,6 +19,8 @@ using analysis::kBodyPartNames;
 // same thing whatever the two frame rates are.
 constexpr double kSampleRateHz = 30;
 constexpr size_t kMinPoseFrames = 10;
+// The DTW keeps a byte per band cell (up to 2 x 20 s x 30 Hz per sample): ~65 MB at this length.
+constexpr double kMaxDuration_s = 30 * 60;
 
 // DTW costs are visibility-weighted chord lengths |u - v| of unit limb directions (~ the
 // angle in radians for small angles). Skipping a sample at either end of either sequence
@@ -101,6 +105,9 @@ Status validate(const pose::PoseSequence& sequence, const char* which) {
                         std::string("the ") + which + " timestamps are not increasing at frame " + std::to_string(i));
     if (frame.detected) ++with_pose;
   }
+  if (!sequence.frames.empty() && sequence.frames.back().timestamp_s - sequence.frames.front().timestamp_s > kMaxDuration_s)
+    return make_error(ErrorCode::kInvalidArgument, std::string("the ") + which + " is longer than " +
+                                                       std::to_string(int(kMaxDuration_s / 60)) + " minutes");
   if (with_pose < kMinPoseFrames)
     return make_error(ErrorCode::kInvalidArgument, std::string("the ") + which + " has too few frames with a pose (" +
                                                        std::to_string(with_pose) + ", need " +
@@ -151,7 +158,6 @@ double frame_cost(const Sample& sa, const Sample& sb) {
 
 struct Alignment {
   std::vector<std::pair<size_t, size_t>> path;  // sample indices, monotone
-  double cost = 0;
 };
 
 // Banded DTW with the symmetric P=1 step pattern (Sakoe & Chiba): diagonal steps weigh 2, and
@@ -206,7 +212,6 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
   }
 
   Alignment alignment;
-  alignment.cost = best;
   size_t i = best_i, j = best_j;
   while (true) {
     alignment.path.emplace_back(i, j);

@@ -48,7 +48,8 @@ struct Comparison {
   std::vector<std::pair<int64_t, int64_t>> path;  // matched (reference frame index, student frame index), monotone
 };
 
-// Fails with InvalidArgument when either sequence has too few frames with a pose.
+// Fails with InvalidArgument when either sequence has too few frames with a pose (10), timestamps
+// that go backwards, or lasts more than 30 minutes.
 Result<Comparison> compare_sequences(const pose::PoseSequence& reference, const pose::PoseSequence& student,
                                      const CompareOptions& options);
 

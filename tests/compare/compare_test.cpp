@@ -140,13 +140,21 @@ TEST(CompareTest, DifferentFrameRates_StillAligned) {
   EXPECT_NEAR(c.tempo_ratio, 1, 0.02);
 }
 
-TEST(CompareTest, TooFewPoses_InvalidArgument) {
+TEST(CompareTest, TooFewPosesOrBadTimestamps_InvalidArgument) {
   const auto reference = dance();
   const auto empty = make_sequence(5, kFps, [](double) { return std::optional<pose::PoseFrame>{}; });
   auto result = compare_sequences(reference, empty, {});
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(result.error().message.find("student"), std::string::npos);
+  auto long_gap = reference;
+  long_gap.frames.back().timestamp_s = 3 * 3600;
+  auto too_long = compare_sequences(long_gap, reference, {});
+  ASSERT_FALSE(too_long.has_value());
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidArgument);
+  auto backwards = reference;
+  backwards.frames[5].timestamp_s = -1;
+  EXPECT_FALSE(compare_sequences(reference, backwards, {}).has_value());
   auto none = compare_sequences(pose::PoseSequence{}, reference, {});
   ASSERT_FALSE(none.has_value());
   EXPECT_EQ(none.error().code, ErrorCode::kInvalidArgument);
