@@ -312,8 +312,8 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   if (!analysis) return analysis.error();
 
   const std::string model_name(options.model);
-  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"),
-                                    pose::LandmarksDocument{input.filename().string(), model_name, poses->sequence}));
+  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"), input.filename().string(), model_name,
+                                    poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
   DD_TRY(video::save_thumbnail(poses->thumbnail_frame, staging->file("thumbnail.jpg")));
 
