@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.h"
 
+#include <malloc.h>
 #include <opencv2/core.hpp>
 
 #include <algorithm>
@@ -310,6 +311,11 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   if (audio) audio_view = analysis::AudioView{audio->samples, audio->sample_rate};
   auto analysis = analysis::analyze(poses->sequence, audio ? &audio_view : nullptr);
   if (!analysis) return analysis.error();
+  // The audio track grows with length (~5 MB a minute) and is not needed for encoding; the
+  // pose pass's models and frame buffers are freed by now, but glibc keeps freed memory in
+  // its arenas, so give it back before the encoder and the second decode allocate theirs.
+  audio.reset();
+  malloc_trim(0);
 
   const std::string model_name(options.model);
   DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"), input.filename().string(), model_name,
