@@ -106,7 +106,10 @@ std::vector<PixelFrame> densify(const std::vector<PixelFrame>& frames, size_t be
     if (j > begin) {
       const PixelFrame& a = frames[j - 1];
       const PixelFrame& b = frames[j];
-      const auto missing = static_cast<size_t>(std::floor((b.t_s - a.t_s) / interval_s - 0.5));
+      // A step shorter than half the typical interval gives a negative count: none missing
+      // (cast to size_t unclamped, it once asked for 2^64 frames on sparse detections).
+      const auto missing =
+          static_cast<size_t>(std::max(0.0, std::floor((b.t_s - a.t_s) / interval_s - 0.5)));
       for (size_t m = 1; m <= missing; ++m) {
         const double u = static_cast<double>(m) / static_cast<double>(missing + 1);
         PixelFrame f;

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.h"
 
+#include <malloc.h>
 #include <opencv2/core.hpp>
 
 #include <algorithm>
@@ -271,10 +272,15 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   if (audio) audio_view = analysis::AudioView{audio->samples, audio->sample_rate};
   auto analysis = analysis::analyze(poses->sequence, audio ? &audio_view : nullptr);
   if (!analysis) return analysis.error();
+  // The audio track grows with length (~5 MB a minute) and is not needed for encoding; the
+  // pose pass's models and frame buffers are freed by now, but glibc keeps freed memory in
+  // its arenas, so give it back before the encoder and the second decode allocate theirs.
+  audio.reset();
+  malloc_trim(0);
 
   const std::string model_name(options.model);
-  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"),
-                                    pose::LandmarksDocument{input.filename().string(), model_name, poses->sequence}));
+  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"), input.filename().string(), model_name,
+                                    poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
   DD_TRY(video::save_thumbnail(poses->thumbnail_frame, staging->file("thumbnail.jpg")));
 

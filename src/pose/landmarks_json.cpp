@@ -42,32 +42,45 @@ Result<bool> parse_landmark_list(const json& value, const std::string& where,
   return true;
 }
 
-}  // namespace
-
-std::string landmarks_to_json(const LandmarksDocument& document) {
-  json frames = json::array();
-  for (const PoseFrame& frame : document.sequence.frames) {
+// Streams the document one frame at a time, so a long video never holds the whole JSON tree
+// (~10 KB a frame) in memory. Keys are written in nlohmann's sorted order, so the bytes equal
+// json::dump() of the whole document.
+void write_document(std::ostream& out, std::string_view video, std::string_view model, const PoseSequence& sequence) {
+  out << "{\"fps\":" << json(sequence.fps).dump() << ",\"frames\":[";
+  bool first = true;
+  for (const PoseFrame& frame : sequence.frames) {
     json entry = {{"index", frame.index}, {"t", frame.timestamp_s}};
     entry["landmarks"] = frame.detected ? landmarks_to_array(frame.landmarks) : json(nullptr);
     entry["world"] = frame.detected ? landmarks_to_array(frame.world) : json(nullptr);
-    frames.push_back(std::move(entry));
+    if (!first) out << ',';
+    first = false;
+    out << entry.dump();
   }
-  const json root = {{"video", document.video},
-                     {"width", document.sequence.width},
-                     {"height", document.sequence.height},
-                     {"fps", document.sequence.fps},
-                     {"model", document.model},
-                     {"frames", std::move(frames)}};
-  return root.dump();
+  out << "],\"height\":" << sequence.height << ",\"model\":" << json(model).dump()
+      << ",\"video\":" << json(video).dump() << ",\"width\":" << sequence.width << '}';
 }
 
-Status write_landmarks_json(const std::filesystem::path& path, const LandmarksDocument& document) {
+}  // namespace
+
+std::string landmarks_to_json(const LandmarksDocument& document) {
+  std::ostringstream out;
+  write_document(out, document.video, document.model, document.sequence);
+  return std::move(out).str();
+}
+
+Status write_landmarks_json(const std::filesystem::path& path, std::string_view video, std::string_view model,
+                            const PoseSequence& sequence) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) return make_error(ErrorCode::kUnavailable, "cannot write " + path.string());
-  file << landmarks_to_json(document) << '\n';
+  write_document(file, video, model, sequence);
+  file << '\n';
   file.close();
   if (!file) return make_error(ErrorCode::kUnavailable, "failed writing " + path.string());
   return ok_status();
+}
+
+Status write_landmarks_json(const std::filesystem::path& path, const LandmarksDocument& document) {
+  return write_landmarks_json(path, document.video, document.model, document.sequence);
 }
 
 Result<LandmarksDocument> parse_landmarks_json(std::string_view text) {

@@ -21,8 +21,11 @@ struct LandmarksDocument {
 // The document as JSON text (frames without a pose get null landmarks and world).
 std::string landmarks_to_json(const LandmarksDocument& document);
 
-// Writes landmarks_to_json to path; Unavailable if the file cannot be written.
+// Writes landmarks_to_json to path, streamed frame by frame; Unavailable if the file cannot be written.
 Status write_landmarks_json(const std::filesystem::path& path, const LandmarksDocument& document);
+// The same without copying the sequence into a LandmarksDocument.
+Status write_landmarks_json(const std::filesystem::path& path, std::string_view video, std::string_view model,
+                            const PoseSequence& sequence);
 
 // Parses and validates a document; InvalidArgument naming the first problem (bad JSON,
 // missing or mistyped field, a landmark list that is not 33 x 4 numbers). Unknown keys are ignored.

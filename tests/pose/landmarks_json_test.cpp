@@ -1,6 +1,7 @@
 #include "pose/landmarks_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <string>
@@ -48,6 +49,14 @@ TEST(LandmarksJsonTest, RoundTrip_KeepsValuesAndNullFrames) {
   EXPECT_NEAR(f.landmarks[5].visibility, 0.9f, 1e-7);
   EXPECT_NEAR(f.world[10].y, 0.03f, 1e-7);
   EXPECT_NEAR(f.world[10].z, 0.1f, 1e-7);
+}
+
+TEST(LandmarksJsonTest, StreamedText_EqualsWholeTreeDump) {
+  // The writer streams frame by frame; its bytes must equal nlohmann's dump of the whole tree
+  // (sorted keys, same number formatting), which is what earlier versions wrote.
+  const std::string text = landmarks_to_json(sample_document());
+  EXPECT_EQ(nlohmann::json::parse(text).dump(), text);
+  EXPECT_EQ(text.rfind(R"({"fps":29.97,"frames":[{"index":0,"landmarks":null,"t":0.0,"world":null},)", 0), 0u);
 }
 
 TEST(LandmarksJsonTest, ExtraKeys_AreIgnored) {

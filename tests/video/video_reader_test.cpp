@@ -46,6 +46,26 @@ void expect_matches_ffmpeg(const std::string& name) {
   EXPECT_LT(mean_abs_diff(frame.rgb, reference), 3.0) << name;
 }
 
+TEST(VideoReaderTest, ReusesBuffers_OnlyAfterTheConsumerDropsThem) {
+  auto reader = VideoReader::open(media("h264_aac.mp4"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame kept;
+  ASSERT_TRUE(*(*reader)->read(kept));
+  const cv::Mat kept_copy = kept.rgb.clone();
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  const uint8_t* dropped_data = frame.rgb.data;
+  frame.rgb = cv::Mat();  // dropped: its buffer may come back
+  bool reused = false;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(*(*reader)->read(frame));
+    EXPECT_NE(frame.rgb.data, kept.rgb.data);
+    reused = reused || frame.rgb.data == dropped_data;
+  }
+  EXPECT_TRUE(reused);
+  EXPECT_EQ(cv::norm(kept.rgb, kept_copy, cv::NORM_INF), 0.0);  // a kept frame is never overwritten
+}
+
 TEST(VideoReaderTest, DecodesAllFrames_H264Mp4) {
   auto reader = VideoReader::open(media("h264_aac.mp4"));
   ASSERT_TRUE(reader.has_value()) << reader.error().message;
