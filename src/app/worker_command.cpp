@@ -22,6 +22,7 @@ struct WorkerConfig {
   double job_timeout_s = 3600;
   double progress_interval_s = 0.25;
   std::string default_model = "full";
+  int inference_threads = 0;
 };
 
 int run_worker(const WorkerConfig& config, store::StoreConfig store_config, const std::string& model_dir) {
@@ -37,9 +38,10 @@ int run_worker(const WorkerConfig& config, store::StoreConfig store_config, cons
   auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
-  server::JobQueue jobs(**store, &pipeline::run,
-                        server::JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s,
-                                                model_dir, config.default_model});
+  server::JobQueueOptions options{config.workers, config.job_timeout_s, config.progress_interval_s, model_dir,
+                                  config.default_model};
+  options.inference_threads = config.inference_threads;
+  server::JobQueue jobs(**store, &pipeline::run, options);
   jobs.start();
   std::printf("dancedynamics: worker %s running %d job(s) at a time; Ctrl-C stops\n",
               store_config.lease.worker_id.c_str(), config.workers);
@@ -73,6 +75,10 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, int* exit_co
       ->envname("MODEL_COMPLEXITY")
       ->transform(CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
+      ->capture_default_str();
+  command->add_option("--threads", config->inference_threads, "Inference threads per job (0 = all cores)")
+      ->envname("DD_THREADS")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   add_store_options(command, *store_config);
   command->callback([config, store_config, &global, exit_code] {

@@ -84,6 +84,7 @@ pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& optio
   pipeline::PipelineOptions result;
   result.model = options_.default_model;
   result.model_dir = options_.model_dir;
+  result.num_threads = options_.inference_threads;
   if (!options.is_object()) return result;
   // Values were validated by the API before the job was queued.
   if (auto it = options.find("model"); it != options.end() && it->is_string()) result.model = it->get<std::string>();

@@ -32,6 +32,7 @@ struct JobQueueOptions {
   std::filesystem::path model_dir;
   std::string default_model = "full";
   double heartbeat_interval_s = 0.5;  // lease renewal; also how soon a job cancelled elsewhere stops
+  int inference_threads = 0;          // per job; 0 = all cores
 };
 
 // Reason recorded when a job is stopped by stop() (server shutdown) on a store no other
