@@ -4,16 +4,19 @@ namespace dd::app {
 
 void add_store_options(CLI::App* command, store::StoreConfig& config) {
   config.lease.worker_id = store::default_worker_id();
-  command->add_option("--database-url", config.database_url,
-                      "PostgreSQL URL (postgresql://...) shared by all nodes; empty: SQLite under the data dir")
+  command
+      ->add_option("--database-url", config.database_url,
+                   "PostgreSQL URL (postgresql://...) shared by all nodes; empty: SQLite under the data dir")
       ->envname("DATABASE_URL");
-  command->add_option("--job-lease", config.lease.lease_s,
-                      "Seconds a claimed job stays this node's without a heartbeat before it is re-queued")
+  command
+      ->add_option("--job-lease", config.lease.lease_s,
+                   "Seconds a claimed job stays this node's without a heartbeat before it is re-queued")
       ->envname("JOB_LEASE_S")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
-  command->add_option("--job-max-attempts", config.lease.max_attempts,
-                      "Runs of a job whose worker was lost before it is failed")
+  command
+      ->add_option("--job-max-attempts", config.lease.max_attempts,
+                   "Runs of a job whose worker was lost before it is failed")
       ->envname("JOB_MAX_ATTEMPTS")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

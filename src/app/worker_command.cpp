@@ -28,8 +28,9 @@ struct WorkerConfig {
 int run_worker(const WorkerConfig& config, store::StoreConfig store_config, const std::string& model_dir) {
   if (store_config.database_url.empty()) {
     // Two processes on one SQLite file would each fail the other's running jobs at start.
-    return report_error(make_error(ErrorCode::kFailedPrecondition,
-                                   "worker needs DATABASE_URL (postgresql://...); with SQLite, `serve` runs the jobs"));
+    return report_error(
+        make_error(ErrorCode::kFailedPrecondition,
+                   "worker needs DATABASE_URL (postgresql://...); with SQLite, `serve` runs the jobs"));
   }
   if (config.workers < 1) {
     return report_error(make_error(ErrorCode::kInvalidArgument, "a worker needs WORKERS of at least 1"));
@@ -47,7 +48,8 @@ int run_worker(const WorkerConfig& config, store::StoreConfig store_config, cons
               store_config.lease.worker_id.c_str(), config.workers);
   std::fflush(stdout);
   const int signal_number = wait_for_termination_signal(signals);
-  DD_LOG_INFO("worker: {} received, handing running jobs back", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  DD_LOG_INFO("worker: {} received, handing running jobs back",
+              signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   jobs.stop();
   return kExitOk;
 }
@@ -57,8 +59,11 @@ int run_worker(const WorkerConfig& config, store::StoreConfig store_config, cons
 void add_worker_command(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto config = std::make_shared<WorkerConfig>();
   auto store_config = std::make_shared<store::StoreConfig>();
-  auto* command = app.add_subcommand("worker", "Run analysis jobs from the shared PostgreSQL queue (no HTTP)");
-  command->add_option("--data-dir", config->data_dir, "Directory of the sessions' files (shared with the API nodes)")
+  auto* command =
+      app.add_subcommand("worker", "Run analysis jobs from the shared PostgreSQL queue (no HTTP)");
+  command
+      ->add_option("--data-dir", config->data_dir,
+                   "Directory of the sessions' files (shared with the API nodes)")
       ->envname("DATA_DIR")
       ->capture_default_str();
   // 0 passes the check because CLI11 also checks this subcommand's environment when `serve`
@@ -67,13 +72,16 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, int* exit_co
       ->envname("WORKERS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  command->add_option("--job-timeout", config->job_timeout_s, "Seconds after which a running job is stopped and failed")
+  command
+      ->add_option("--job-timeout", config->job_timeout_s,
+                   "Seconds after which a running job is stopped and failed")
       ->envname("JOB_TIMEOUT_S")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--model", config->default_model, "Default landmark model when a request names none")
       ->envname("MODEL_COMPLEXITY")
-      ->transform(CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
+      ->transform(
+          CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
       ->capture_default_str();
   command->add_option("--threads", config->inference_threads, "Inference threads per job (0 = all cores)")

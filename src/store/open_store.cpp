@@ -14,7 +14,8 @@ Result<std::unique_ptr<Store>> open_store(const StoreConfig& config) {
   const std::string& url = config.database_url;
   if (url.empty()) return open_sqlite_store(config.data_dir / "dancedynamics.db", config.lease);
   if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
-    return make_error(ErrorCode::kInvalidArgument, "DATABASE_URL must start with postgresql:// (got a different scheme)");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "DATABASE_URL must start with postgresql:// (got a different scheme)");
   }
   DD_LOG_INFO("store: using PostgreSQL as worker {}", config.lease.worker_id);
   return open_postgres_store(PostgresOptions{url, config.pool_size, config.lease});

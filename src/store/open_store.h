@@ -12,9 +12,9 @@
 namespace dd::store {
 
 struct StoreConfig {
-  std::string database_url;          // DATABASE_URL: empty = SQLite; postgresql://... = PostgreSQL
-  std::filesystem::path data_dir;    // DATA_DIR: the SQLite file lives here
-  int pool_size = 4;                 // PostgreSQL connections
+  std::string database_url;        // DATABASE_URL: empty = SQLite; postgresql://... = PostgreSQL
+  std::filesystem::path data_dir;  // DATA_DIR: the SQLite file lives here
+  int pool_size = 4;               // PostgreSQL connections
   LeaseOptions lease;
 };
 

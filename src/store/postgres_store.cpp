@@ -67,7 +67,8 @@ constexpr const char* kSessionColumns =
 constexpr int kResultsColumn = 20;
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -103,24 +104,28 @@ Result<PgConn> connect(const std::string& url) {
   PgConn conn(PQconnectdb(url.c_str()));
   if (!conn) return make_error(ErrorCode::kUnavailable, "cannot allocate a PostgreSQL connection");
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return make_error(ErrorCode::kUnavailable, "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn.get())));
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn.get())));
   }
   return conn;
 }
 
 // Runs one parameterised statement (parameters as text). Unavailable when the connection
 // is broken, InvalidArgument for a unique violation, Internal for other server errors.
-Result<PgResult> run(PGconn* conn, const char* sql, const std::vector<std::string>& params, const char* what) {
+Result<PgResult> run(PGconn* conn, const char* sql, const std::vector<std::string>& params,
+                     const char* what) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const std::string& param : params) values.push_back(param.c_str());
-  PgResult result(PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+  PgResult result(
+      PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
   const std::string message = std::string(what) + ": " + trimmed(PQerrorMessage(conn));
   if (PQstatus(conn) != CONNECTION_OK) return make_error(ErrorCode::kUnavailable, message);
   const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  if (state != nullptr && std::string_view(state) == "23505") return make_error(ErrorCode::kInvalidArgument, message);
+  if (state != nullptr && std::string_view(state) == "23505")
+    return make_error(ErrorCode::kInvalidArgument, message);
   return make_error(ErrorCode::kInternal, message);
 }
 
@@ -284,7 +289,8 @@ class PostgresStore final : public Store {
   Status create_session(const Session& session) override {
     const int64_t created = session.created_at_ms != 0 ? session.created_at_ms : now_ms();
     auto result = query(
-        "INSERT INTO sessions (id, filename, input_path, output_dir, status, video_info, options, size_bytes, "
+        "INSERT INTO sessions (id, filename, input_path, output_dir, status, video_info, options, "
+        "size_bytes, "
         "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, 'uploaded', $5, $6, $7, $8, $8) "
         "ON CONFLICT (id) DO NOTHING",
         {session.id, session.filename, session.input_path, session.output_dir, session.video_info.dump(),
@@ -312,7 +318,8 @@ class PostgresStore final : public Store {
     auto result = query(sql.c_str(), {}, "listing sessions");
     if (!result) return result.error();
     std::vector<Session> sessions;
-    for (int row = 0; row < PQntuples(result->get()); ++row) sessions.push_back(read_session(result->get(), row, false));
+    for (int row = 0; row < PQntuples(result->get()); ++row)
+      sessions.push_back(read_session(result->get(), row, false));
     return sessions;
   }
 
@@ -328,7 +335,8 @@ class PostgresStore final : public Store {
   Result<Session> enqueue_job(const std::string& id, const nlohmann::json& options) override {
     const std::string sql =
         "UPDATE sessions SET status = 'queued', options = $2, progress = '{}', error = '', attempts = 0, "
-        "worker_id = '', lease_expires_at = NULL, updated_at_ms = $3, queued_seq = nextval('sessions_queue_seq') "
+        "worker_id = '', lease_expires_at = NULL, updated_at_ms = $3, queued_seq = "
+        "nextval('sessions_queue_seq') "
         "WHERE id = $1 AND status NOT IN ('queued', 'processing', 'completed')" +
         returning(false);
     auto result = query(sql.c_str(), {id, options.dump(), std::to_string(now_ms())}, "queueing job");
@@ -339,8 +347,9 @@ class PostgresStore final : public Store {
       if (session->status == SessionStatus::kCompleted) {
         return make_error(ErrorCode::kFailedPrecondition, "session " + id + " is already analysed");
       }
-      return make_error(ErrorCode::kFailedPrecondition, "analysis of session " + id + " is already " +
-                                                            std::string(session_status_name(session->status)));
+      return make_error(
+          ErrorCode::kFailedPrecondition,
+          "analysis of session " + id + " is already " + std::string(session_status_name(session->status)));
     }
     Session queued = read_session(result->get(), 0, false);
     publish(SessionEventType::kQueued, queued);
@@ -358,9 +367,10 @@ class PostgresStore final : public Store {
         "progress = '{}', lease_expires_at = now() + make_interval(secs => $2::float8), updated_at_ms = $3 "
         "FROM next WHERE s.id = next.id RETURNING " +
         prefixed_columns("s.");
-    auto result = query(sql.c_str(), {options_.lease.worker_id, std::to_string(options_.lease.lease_s),
-                                      std::to_string(now_ms())},
-                        "claiming job");
+    auto result =
+        query(sql.c_str(),
+              {options_.lease.worker_id, std::to_string(options_.lease.lease_s), std::to_string(now_ms())},
+              "claiming job");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) return std::optional<Session>{};
     Session claimed = read_session(result->get(), 0, false);
@@ -385,7 +395,8 @@ class PostgresStore final : public Store {
         "lease_expires_at = NULL, progress = '{}', updated_at_ms = $3 "
         "WHERE id = $1 AND status = 'processing' AND worker_id = $2" +
         returning(false);
-    auto result = query(sql.c_str(), {id, options_.lease.worker_id, std::to_string(now_ms())}, "releasing job");
+    auto result =
+        query(sql.c_str(), {id, options_.lease.worker_id, std::to_string(now_ms())}, "releasing job");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) return not_held_error(id);
     publish(SessionEventType::kQueued, read_session(result->get(), 0, false));
@@ -408,8 +419,9 @@ class PostgresStore final : public Store {
         "UPDATE sessions SET progress = $2, updated_at_ms = $3 WHERE id = $1 AND status = 'processing' "
         "AND worker_id = $4" +
         returning(false);
-    auto result = query(sql.c_str(), {id, progress.dump(), std::to_string(now_ms()), options_.lease.worker_id},
-                        "updating progress");
+    auto result =
+        query(sql.c_str(), {id, progress.dump(), std::to_string(now_ms()), options_.lease.worker_id},
+              "updating progress");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) {
       return make_error(ErrorCode::kFailedPrecondition, "session " + id + " is not processing on this node");
@@ -426,10 +438,11 @@ class PostgresStore final : public Store {
         "queued_seq = 0, worker_id = '', lease_expires_at = NULL, updated_at_ms = $8 "
         "WHERE id = $1 AND status = 'processing' AND worker_id = $9" +
         returning(true);
-    auto result = query(sql.c_str(),
-                        {id, results_json, outputs.results_json, outputs.landmarks_csv, outputs.landmarks_json,
-                         outputs.overlay_mp4, outputs.thumbnail_jpg, std::to_string(now_ms()), options_.lease.worker_id},
-                        "completing job");
+    auto result = query(
+        sql.c_str(),
+        {id, results_json, outputs.results_json, outputs.landmarks_csv, outputs.landmarks_json,
+         outputs.overlay_mp4, outputs.thumbnail_jpg, std::to_string(now_ms()), options_.lease.worker_id},
+        "completing job");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) {
       return make_error(ErrorCode::kFailedPrecondition, "session " + id + " is not processing on this node");
@@ -438,17 +451,20 @@ class PostgresStore final : public Store {
     return ok_status();
   }
 
-  Status finish_job_unsuccessfully(const std::string& id, SessionStatus status, const std::string& reason) override {
+  Status finish_job_unsuccessfully(const std::string& id, SessionStatus status,
+                                   const std::string& reason) override {
     DD_CHECK(status == SessionStatus::kFailed || status == SessionStatus::kCancelled,
              "finish_job_unsuccessfully takes failed or cancelled");
     // Any node may cancel (the API node deleting a session); the worker notices at its next
     // heartbeat.
     const std::string sql =
-        "UPDATE sessions SET status = $2, error = $3, queued_seq = 0, worker_id = '', lease_expires_at = NULL, "
+        "UPDATE sessions SET status = $2, error = $3, queued_seq = 0, worker_id = '', lease_expires_at = "
+        "NULL, "
         "updated_at_ms = $4 WHERE id = $1 AND status IN ('queued', 'processing')" +
         returning(false);
-    auto result = query(sql.c_str(), {id, std::string(session_status_name(status)), reason, std::to_string(now_ms())},
-                        "finishing job");
+    auto result =
+        query(sql.c_str(), {id, std::string(session_status_name(status)), reason, std::to_string(now_ms())},
+              "finishing job");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) {
       return make_error(ErrorCode::kFailedPrecondition, "session " + id + " has no active job");
@@ -507,7 +523,8 @@ class PostgresStore final : public Store {
   Status not_held_error(const std::string& id) {
     auto session = get_session(id, /*with_results=*/false);
     if (!session) return session.error();
-    return make_error(ErrorCode::kFailedPrecondition, "job of session " + id + " is not processing on this node");
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "job of session " + id + " is not processing on this node");
   }
 
   // Re-queues processing jobs whose lease expired (their node died or hung), or fails them
@@ -529,8 +546,9 @@ class PostgresStore final : public Store {
       Session session = read_session(result->get(), row, false);
       DD_LOG_WARN("store: lease of job {} expired after attempt {}; it is {}", session.id, session.attempts,
                   session_status_name(session.status));
-      publish(session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed,
-              session);
+      publish(
+          session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed,
+          session);
     }
     return ok_status();
   }
@@ -547,18 +565,20 @@ class PostgresStore final : public Store {
                         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                         "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                         "creating the migrations table"));
-      auto current = run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, "reading schema version");
+      auto current =
+          run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, "reading schema version");
       if (!current) return current.error();
       const int version = static_cast<int>(integer(current->get(), 0, 0));
       if (version > kSchemaVersion) {
         return make_error(ErrorCode::kFailedPrecondition,
-                          "database schema version " + std::to_string(version) + " is newer than this program's " +
-                              std::to_string(kSchemaVersion) + "; upgrade dancedynamics");
+                          "database schema version " + std::to_string(version) +
+                              " is newer than this program's " + std::to_string(kSchemaVersion) +
+                              "; upgrade dancedynamics");
       }
       for (int next = version; next < kSchemaVersion; ++next) {
         DD_TRY(run_script(conn, kMigrations[next], "migrating schema"));
-        DD_TRY(run(conn, "INSERT INTO schema_migrations (version) VALUES ($1::int)", {std::to_string(next + 1)},
-                   "recording schema version"));
+        DD_TRY(run(conn, "INSERT INTO schema_migrations (version) VALUES ($1::int)",
+                   {std::to_string(next + 1)}, "recording schema version"));
         DD_LOG_INFO("store: PostgreSQL schema migrated to version {}", next + 1);
       }
       return ok_status();
@@ -701,7 +721,9 @@ class PostgresStore final : public Store {
 
 }  // namespace
 
-int postgres_store_schema_version() { return kSchemaVersion; }
+int postgres_store_schema_version() {
+  return kSchemaVersion;
+}
 
 Result<std::unique_ptr<Store>> open_postgres_store(const PostgresOptions& options) {
   auto store = std::make_unique<PostgresStore>(options);

@@ -11,8 +11,8 @@
 namespace dd::store {
 
 struct PostgresOptions {
-  std::string url;     // DATABASE_URL: postgresql://user:password@host:port/database
-  int pool_size = 4;   // connections for statements (the LISTEN connection is extra)
+  std::string url;    // DATABASE_URL: postgresql://user:password@host:port/database
+  int pool_size = 4;  // connections for statements (the LISTEN connection is extra)
   LeaseOptions lease;
 };
 

@@ -118,7 +118,8 @@ class ScaleOutTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto& server = testing_pg::ThrowawayPostgres::instance();
-    if (server.url().empty() && server.why().starts_with("no PostgreSQL binaries")) GTEST_SKIP() << server.why();
+    if (server.url().empty() && server.why().starts_with("no PostgreSQL binaries"))
+      GTEST_SKIP() << server.why();
     ASSERT_FALSE(server.url().empty()) << server.why();
     database_url_ = server.fresh_database();
     ASSERT_FALSE(database_url_.empty()) << server.why();
@@ -136,9 +137,13 @@ class ScaleOutTest : public ::testing::Test {
   }
 
   std::map<std::string, std::string> node_env() const {
-    return {{"DATABASE_URL", database_url_}, {"DATA_DIR", (root_ / "data").string()},
-            {"DD_MODEL_DIR", DD_TEST_MODEL_DIR}, {"JOB_LEASE_S", "2"},
-            {"JOB_MAX_ATTEMPTS", "3"}, {"DD_THREADS", "1"}, {"DD_LOG_LEVEL", "info"}};
+    return {{"DATABASE_URL", database_url_},
+            {"DATA_DIR", (root_ / "data").string()},
+            {"DD_MODEL_DIR", DD_TEST_MODEL_DIR},
+            {"JOB_LEASE_S", "2"},
+            {"JOB_MAX_ATTEMPTS", "3"},
+            {"DD_THREADS", "1"},
+            {"DD_LOG_LEVEL", "info"}};
   }
 
   void start_api() {
@@ -178,8 +183,9 @@ class ScaleOutTest : public ::testing::Test {
   fs::path make_clip(int frames) {
     const fs::path path = root_ / ("clip" + std::to_string(frames) + ".mp4");
     if (fs::exists(path)) return path;
-    const std::string command = "ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=128x96:rate=10 -frames:v " +
-                                std::to_string(frames) + " -pix_fmt yuv420p '" + path.string() + "'";
+    const std::string command =
+        "ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=128x96:rate=10 -frames:v " +
+        std::to_string(frames) + " -pix_fmt yuv420p '" + path.string() + "'";
     EXPECT_EQ(std::system(command.c_str()), 0);
     return path;
   }
@@ -210,9 +216,10 @@ class ScaleOutTest : public ::testing::Test {
   }
 
   std::string upload(const fs::path& clip) {
-    const std::string body = "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dance.mp4\"\r\n"
-                             "Content-Type: video/mp4\r\n\r\n" +
-                             read_file(clip) + "\r\n--XyZzY--\r\n";
+    const std::string body =
+        "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dance.mp4\"\r\n"
+        "Content-Type: video/mp4\r\n\r\n" +
+        read_file(clip) + "\r\n--XyZzY--\r\n";
     Reply reply = request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
     EXPECT_EQ(reply.status, 200) << reply.body.dump();
     return reply.body.is_object() ? reply.body.value("session_id", "") : "";
@@ -227,12 +234,15 @@ class ScaleOutTest : public ::testing::Test {
   // The session's row: status, worker_id, attempts, progress (empty strings when absent).
   std::map<std::string, std::string> row(const std::string& id) {
     const char* params[] = {id.c_str()};
-    PGresult* result = PQexecParams(db_, "SELECT status, worker_id, attempts::text, progress FROM sessions WHERE id = $1",
-                                    1, nullptr, params, nullptr, nullptr, 0);
+    PGresult* result =
+        PQexecParams(db_, "SELECT status, worker_id, attempts::text, progress FROM sessions WHERE id = $1", 1,
+                     nullptr, params, nullptr, nullptr, 0);
     std::map<std::string, std::string> fields;
     if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
-      fields = {{"status", PQgetvalue(result, 0, 0)}, {"worker_id", PQgetvalue(result, 0, 1)},
-                {"attempts", PQgetvalue(result, 0, 2)}, {"progress", PQgetvalue(result, 0, 3)}};
+      fields = {{"status", PQgetvalue(result, 0, 0)},
+                {"worker_id", PQgetvalue(result, 0, 1)},
+                {"attempts", PQgetvalue(result, 0, 2)},
+                {"progress", PQgetvalue(result, 0, 3)}};
     }
     PQclear(result);
     return fields;
@@ -333,7 +343,8 @@ TEST_F(ScaleOutTest, TwelveJobsOnThreeWorkers_EachCompletesOnceOnSomeWorkerAndWe
     }
     EXPECT_EQ(runs, 1) << "job " << id << " completed " << runs << " times";
   }
-  for (const char* worker : {"w1", "w2", "w3"}) EXPECT_GT(jobs_per_worker[worker], 0) << worker << " ran none";
+  for (const char* worker : {"w1", "w2", "w3"})
+    EXPECT_GT(jobs_per_worker[worker], 0) << worker << " ran none";
   EXPECT_EQ(count_of(api_->log(), "job "), 0) << "the API node (WORKERS=0) ran a job";
 }
 
@@ -375,9 +386,11 @@ TEST_F(ScaleOutTest, DeletedSession_StopsItsJobOnTheWorkerWithinASecond) {
   ASSERT_EQ(wait_until_running(id), "w1");
   const auto deleted_at = Clock::now();
   EXPECT_EQ(request(http::verb::delete_, "/api/session/" + id).status, 200);
-  ASSERT_TRUE(wait_for([&] { return worker.log().find("job " + id + " ended after its session was deleted") !=
-                                    std::string::npos; },
-                       std::chrono::seconds(5)))
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return worker.log().find("job " + id + " ended after its session was deleted") != std::string::npos;
+      },
+      std::chrono::seconds(5)))
       << worker.log();
   const double stopped_after_s = std::chrono::duration<double>(Clock::now() - deleted_at).count();
   EXPECT_LT(stopped_after_s, 1.5);

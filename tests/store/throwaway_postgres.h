@@ -31,7 +31,8 @@ class ThrowawayPostgres {
   std::string fresh_database() {
     if (url_.empty()) return "";
     static std::atomic<int> counter{0};
-    const std::string name = "t" + std::to_string(std::random_device{}() % 1000000000) + "_" + std::to_string(counter++);
+    const std::string name =
+        "t" + std::to_string(std::random_device{}() % 1000000000) + "_" + std::to_string(counter++);
     PGconn* conn = PQconnectdb(url_.c_str());
     PGresult* result = PQexec(conn, ("CREATE DATABASE " + name).c_str());
     const bool created = PQresultStatus(result) == PGRES_COMMAND_OK;
@@ -49,19 +50,22 @@ class ThrowawayPostgres {
       url_ = url;
       return;
     }
-    own_state_ = std::filesystem::temp_directory_path() / ("dd_pg_state_" + std::to_string(std::random_device{}()));
+    own_state_ =
+        std::filesystem::temp_directory_path() / ("dd_pg_state_" + std::to_string(std::random_device{}()));
     const std::string command =
         std::string("bash '") + DD_TEST_PG_SCRIPT + "' start '" + own_state_.string() + "' >/dev/null";
     const int status = std::system(command.c_str());
     url_ = read_url(own_state_);
     if (url_.empty()) {
-      why_ = WIFEXITED(status) && WEXITSTATUS(status) == 77 ? "no PostgreSQL binaries (run scripts/setup.sh)"
-                                                            : "the throw-away PostgreSQL server did not start";
+      why_ = WIFEXITED(status) && WEXITSTATUS(status) == 77
+                 ? "no PostgreSQL binaries (run scripts/setup.sh)"
+                 : "the throw-away PostgreSQL server did not start";
     }
   }
   ~ThrowawayPostgres() {
     if (own_state_.empty()) return;
-    const std::string command = std::string("bash '") + DD_TEST_PG_SCRIPT + "' stop '" + own_state_.string() + "'";
+    const std::string command =
+        std::string("bash '") + DD_TEST_PG_SCRIPT + "' stop '" + own_state_.string() + "'";
     (void)std::system(command.c_str());
     std::error_code ec;
     std::filesystem::remove_all(own_state_, ec);
