@@ -15,9 +15,17 @@ threads=${DD_THREADS:-1}
 work=$(mktemp -d /tmp/dd_bench_store.XXXXXX)
 pids=()
 
-cleanup() {
+stop_nodes() {
   local pid
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+
+cleanup() {
+  stop_nodes
   bash "$repo_dir/tests/store/throwaway_postgres.sh" stop "$work/pg" || true
   rm -rf "$work"
 }
@@ -65,6 +73,7 @@ run() {
   elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   printf '%d worker(s): %d jobs in %.1f s = %.1f jobs/min  (load average %s)\n' "$workers" "$jobs" "$elapsed" \
     "$(awk -v n="$jobs" -v t="$elapsed" 'BEGIN { print n * 60 / t }')" "$(cut -d' ' -f1 /proc/loadavg)"
+  stop_nodes
 }
 
 echo "== throughput: $jobs clips of $frames frames (128x96), lite model, $threads inference thread(s) per worker, $(nproc) cores"
