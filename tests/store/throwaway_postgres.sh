@@ -9,6 +9,8 @@ set -euo pipefail
 
 command=${1:?usage: $0 start|stop STATE_DIR}
 state_dir=${2:?usage: $0 start|stop STATE_DIR}
+mkdir -p "$state_dir"
+state_dir=$(cd "$state_dir" && pwd)
 
 find_bin_dir() {
   local dir
@@ -29,6 +31,7 @@ stop_server() {
   cluster=$(cat "$state_dir/cluster")
   bin_dir=$(cat "$state_dir/bin_dir")
   if [ -d "$cluster/data" ]; then
+    cd "$cluster"
     as_owner "$bin_dir/pg_ctl" stop -D "$cluster/data" -m immediate -s >/dev/null 2>&1 || true
   fi
   rm -rf "$cluster"
@@ -44,6 +47,8 @@ case "$command" in
     chmod 755 "$cluster"
     if [ "$(id -u)" -eq 0 ]; then chown nobody "$cluster"; fi
     echo "$cluster" >"$state_dir/cluster"
+    # The unprivileged user may not be able to enter the caller's directory.
+    cd "$cluster"
     echo "$bin_dir" >"$state_dir/bin_dir"
     as_owner "$bin_dir/initdb" -D "$cluster/data" -U dd -A trust -E UTF8 --locale=C --no-sync >"$cluster/initdb.log" 2>&1 ||
       { cat "$cluster/initdb.log" >&2; exit 1; }
