@@ -15,7 +15,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 \
       libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 \
       libxnnpack0 libpthreadpool0 libcpuinfo0 libflatbuffers2 \
-      libsqlite3-0 libssl3 libspdlog1.10 libfmt9 curl ca-certificates \
+      libsqlite3-0 libpq5 libssl3 libspdlog1.10 libfmt9 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin dancedynamics \
     && mkdir -p /data && chown dancedynamics /data

@@ -18,15 +18,16 @@ readonly models=(
 )
 
 # Build tools, libraries (Debian -dev packages), test tools and test media (chromium: the web
-# app's browser tests drive it headless; they never download a browser).
+# app's browser tests drive it headless; they never download a browser; postgresql: the
+# store's tests start a throw-away server from its binaries).
 readonly packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates make
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libflatbuffers-dev flatbuffers-compiler
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libfftw3-dev
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libssl-dev libfftw3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
-  clang-format ffmpeg opencv-doc chromium
+  clang-format ffmpeg opencv-doc chromium postgresql
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

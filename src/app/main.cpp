@@ -11,6 +11,7 @@
 #include "app/models_command.h"
 #include "app/pose_command.h"
 #include "app/serve_command.h"
+#include "app/worker_command.h"
 #include "core/log.h"
 #include "core/version.h"
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   add_analyze_command(app, global, &exit_code);
   add_compare_command(app, global, &exit_code);
   add_serve_command(app, global, &exit_code);
+  add_worker_command(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);

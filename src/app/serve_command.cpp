@@ -1,6 +1,5 @@
 #include "app/serve_command.h"
 
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -14,30 +13,15 @@
 #include "server/http_server.h"
 #include "server/server_config.h"
 #include "server/upload_probe.h"
-#include "store/sqlite_store.h"
+#include "app/node_options.h"
+#include "store/open_store.h"
 
 namespace dd::app {
 namespace {
 
-// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so the
-// signals are only ever taken by wait_for_termination_signal.
-sigset_t block_termination_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  return signals;
-}
-
-int wait_for_termination_signal(const sigset_t& signals) {
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  return signal_number;
-}
-
-int serve(const server::ServerConfig& config) {
-  auto store = store::open_sqlite_store(config.data_dir / "dancedynamics.db");
+int serve(const server::ServerConfig& config, store::StoreConfig store_config) {
+  store_config.data_dir = config.data_dir;
+  auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
   auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload,
@@ -56,6 +40,7 @@ int serve(const server::ServerConfig& config) {
 
 void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto config = std::make_shared<server::ServerConfig>();
+  auto store_config = std::make_shared<store::StoreConfig>();
   config->web_dir = DD_DEFAULT_WEB_DIR;
   config->max_video_duration_s = 60;
   auto* command = app.add_subcommand("serve", "Run the web app and REST/WebSocket API (flags beat environment variables)");
@@ -102,10 +87,11 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->envname("IO_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  command->callback([config, max_storage_gb, &global, exit_code] {
+  add_store_options(command, *store_config);
+  command->callback([config, store_config, max_storage_gb, &global, exit_code] {
     config->model_dir = global.model_dir;
     config->max_storage_bytes = static_cast<int64_t>(*max_storage_gb * 1e9);
-    *exit_code = serve(*config);
+    *exit_code = serve(*config, *store_config);
   });
 }
 

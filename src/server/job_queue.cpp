@@ -85,6 +85,7 @@ pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& optio
   pipeline::PipelineOptions result;
   result.model = options_.default_model;
   result.model_dir = options_.model_dir;
+  result.num_threads = options_.inference_threads;
   if (!options.is_object()) return result;
   // Values were validated by the API before the job was queued.
   if (auto it = options.find("model"); it != options.end() && it->is_string()) result.model = it->get<std::string>();
@@ -119,8 +120,17 @@ void JobQueue::work(std::stop_token stop) {
 }
 
 void JobQueue::watch_deadlines(std::stop_token stop) {
+  const auto heartbeat_interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(options_.heartbeat_interval_s));
+  auto next_heartbeat = std::chrono::steady_clock::now() + heartbeat_interval;
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
+    if (std::chrono::steady_clock::now() >= next_heartbeat) {
+      lock.unlock();
+      send_heartbeats();
+      lock.lock();
+      next_heartbeat = std::chrono::steady_clock::now() + heartbeat_interval;
+    }
     const auto now = std::chrono::steady_clock::now();
     for (auto& [id, job] : running_) {
       if (!job.timed_out && now >= job.deadline) {
@@ -130,6 +140,32 @@ void JobQueue::watch_deadlines(std::stop_token stop) {
       }
     }
     watchdog_wake_.wait_for(lock, stop, std::chrono::milliseconds(100), [] { return false; });
+  }
+}
+
+void JobQueue::send_heartbeats() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, job] : running_) ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    auto renewed = store_.heartbeat(id);
+    if (renewed) continue;
+    const ErrorCode code = renewed.error().code;
+    if (code != ErrorCode::kNotFound && code != ErrorCode::kFailedPrecondition) {
+      // The database is unreachable: keep working; if it stays away the lease expires and
+      // another node runs the job again.
+      DD_LOG_WARN("server: cannot renew the lease of job {}: {}", id, renewed.error().message);
+      continue;
+    }
+    // Deleted, cancelled or taken over by another node after a lost lease: stop.
+    DD_LOG_INFO("server: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
+    std::lock_guard lock(mutex_);
+    if (auto it = running_.find(id); it != running_.end()) {
+      it->second.cancelled = true;
+      it->second.stop.request_stop();
+    }
   }
 }
 
@@ -199,6 +235,9 @@ void JobQueue::run_job(const store::Session& session) {
             std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
   } else if (finished.cancelled) {
     recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kCancelled, "cancelled");
+  } else if (stop.stop_requested() && store_.shared_between_processes()) {
+    recorded = store_.release_job(id);
+    if (recorded) DD_LOG_INFO("server: job {} handed back to the queue at shutdown", id);
   } else if (stop.stop_requested()) {
     recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, kShutdownReason);
   } else {

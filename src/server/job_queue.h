@@ -1,7 +1,8 @@
 // The job queue's worker pool: claims queued sessions from the store in FIFO order, runs
 // the injected job runner (pipeline::run in production; compare::run_comparison for sessions
-// whose options.kind is "comparison") with progress, cancellation and a per-job timeout, and
-// records the outcome in the store.
+// whose options.kind is "comparison") with progress, cancellation and a per-job timeout, keeps
+// each running job's lease alive with heartbeats (which also notice a job cancelled or deleted
+// by another node), and records the outcome in the store.
 #pragma once
 
 #include <chrono>
@@ -38,9 +39,12 @@ struct JobQueueOptions {
   double progress_interval_s = 0.25;  // minimum time between stored progress reports
   std::filesystem::path model_dir;
   std::string default_model = "full";
+  double heartbeat_interval_s = 0.5;  // lease renewal; also how soon a job cancelled elsewhere stops
+  int inference_threads = 0;          // per job; 0 = all cores
 };
 
-// Reason recorded when a job is stopped by stop() (server shutdown).
+// Reason recorded when a job is stopped by stop() (server shutdown) on a store no other
+// process shares; on a shared store the job is handed back to the queue instead.
 inline constexpr const char* kShutdownReason = "interrupted by server shutdown";
 
 class JobQueue {
@@ -60,7 +64,8 @@ class JobQueue {
   // Asks the job of session `id` to stop if it runs on this node; returns whether it did.
   bool cancel(const std::string& id);
 
-  // Stops every running job (recorded as failed with kShutdownReason) and joins the workers.
+  // Stops every running job (handed back to the queue on a shared store, else failed with
+  // kShutdownReason) and joins the workers.
   void stop();
 
   // Options for the pipeline from a session's stored options, defaults filled in.
@@ -76,6 +81,7 @@ class JobQueue {
 
   void work(std::stop_token stop);
   void watch_deadlines(std::stop_token stop);
+  void send_heartbeats();
   void run_job(const store::Session& session);
   // Runs a comparison session's job; its outputs in the pipeline's terms (comparison.json as
   // results_json, comparison.mp4 as overlay_mp4) so run_job records both kinds alike.

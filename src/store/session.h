@@ -45,6 +45,8 @@ struct Session {
   int64_t created_at_ms = 0;  // Unix time in milliseconds
   int64_t updated_at_ms = 0;
   int64_t queued_seq = 0;     // FIFO order of queued jobs (0 when not queued)
+  int64_t attempts = 0;       // times the current job was claimed (lease expiries count)
+  std::string worker_id;      // node holding the job while processing (empty otherwise)
 };
 
 // True when a job of this status still runs or waits to run.

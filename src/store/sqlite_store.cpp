@@ -43,6 +43,11 @@ CREATE INDEX sessions_by_status ON sessions(status, queued_seq);
     R"sql(
 CREATE INDEX sessions_by_created ON sessions(created_at_ms);
 )sql",
+    R"sql(
+ALTER TABLE sessions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN worker_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN lease_expires_at_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -52,7 +57,7 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr const char* kSessionColumns =
     "id, filename, input_path, output_dir, status, video_info, options, progress, error, "
     "results_json_path, landmarks_csv_path, landmarks_json_path, overlay_mp4_path, thumbnail_jpg_path, "
-    "size_bytes, created_at_ms, updated_at_ms, queued_seq";
+    "size_bytes, created_at_ms, updated_at_ms, queued_seq, attempts, worker_id";
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -135,12 +140,14 @@ Session read_session(const Statement& row) {
   session.created_at_ms = row.integer(15);
   session.updated_at_ms = row.integer(16);
   session.queued_seq = row.integer(17);
+  session.attempts = row.integer(18);
+  session.worker_id = row.text(19);
   return session;
 }
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  SqliteStore(sqlite3* db, LeaseOptions lease) : db_(db), lease_(std::move(lease)) {}
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   Status exec(const char* sql, const char* what) {
@@ -268,6 +275,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Session>> claim_next_job() override {
+    DD_TRY(reap_expired_leases());
     Session claimed;
     std::vector<Session> still_queued;
     {
@@ -284,10 +292,15 @@ class SqliteStore final : public Store {
         queued_ids.push_back(select.text(0));
       }
       if (queued_ids.empty()) return std::optional<Session>{};
-      Statement update(db_, "UPDATE sessions SET status = 'processing', updated_at_ms = ? WHERE id = ?");
+      Statement update(db_,
+                       "UPDATE sessions SET status = 'processing', attempts = attempts + 1, worker_id = ?, "
+                       "lease_expires_at_ms = ?, updated_at_ms = ? WHERE id = ?");
       DD_TRY(update.prepared("preparing claim update"));
-      update.bind(1, now_ms());
-      update.bind(2, queued_ids.front());
+      const int64_t now = now_ms();
+      update.bind(1, lease_.worker_id);
+      update.bind(2, now + lease_ms());
+      update.bind(3, now);
+      update.bind(4, queued_ids.front());
       auto done = update.step("claiming job");
       if (!done) return done.error();
       auto session = get_locked(queued_ids.front(), /*with_results=*/false);
@@ -301,6 +314,45 @@ class SqliteStore final : public Store {
     for (const Session& waiting : still_queued) emit(SessionEventType::kQueued, waiting);
     return std::optional<Session>(std::move(claimed));
   }
+
+  Status heartbeat(const std::string& id) override {
+    std::lock_guard lock(db_mutex_);
+    Statement update(db_,
+                     "UPDATE sessions SET lease_expires_at_ms = ? WHERE id = ? AND status = 'processing' AND worker_id = ?");
+    DD_TRY(update.prepared("preparing heartbeat"));
+    update.bind(1, now_ms() + lease_ms());
+    update.bind(2, id);
+    update.bind(3, lease_.worker_id);
+    auto done = update.step("renewing lease");
+    if (!done) return done.error();
+    if (sqlite3_changes(db_) == 0) return not_held_error_locked(id);
+    return ok_status();
+  }
+
+  Status release_job(const std::string& id) override {
+    Session released;
+    {
+      std::lock_guard lock(db_mutex_);
+      Statement update(db_,
+                       "UPDATE sessions SET status = 'queued', attempts = MAX(attempts - 1, 0), worker_id = '', "
+                       "lease_expires_at_ms = 0, progress = '{}', updated_at_ms = ? "
+                       "WHERE id = ? AND status = 'processing' AND worker_id = ?");
+      DD_TRY(update.prepared("preparing release"));
+      update.bind(1, now_ms());
+      update.bind(2, id);
+      update.bind(3, lease_.worker_id);
+      auto done = update.step("releasing job");
+      if (!done) return done.error();
+      if (sqlite3_changes(db_) == 0) return not_held_error_locked(id);
+      auto session = get_locked(id, /*with_results=*/false);
+      if (!session) return session.error();
+      released = std::move(*session);
+    }
+    emit(SessionEventType::kQueued, released);
+    return ok_status();
+  }
+
+  bool shared_between_processes() const override { return false; }
 
   Result<int64_t> queue_position(const std::string& id) override {
     std::lock_guard lock(db_mutex_);
@@ -345,7 +397,7 @@ class SqliteStore final : public Store {
       Statement update(db_,
                        "UPDATE sessions SET status = 'completed', results = ?, error = '', results_json_path = ?, "
                        "landmarks_csv_path = ?, landmarks_json_path = ?, overlay_mp4_path = ?, thumbnail_jpg_path = ?, "
-                       "queued_seq = 0, updated_at_ms = ? WHERE id = ? AND status = 'processing'");
+                       "queued_seq = 0, worker_id = '', updated_at_ms = ? WHERE id = ? AND status = 'processing'");
       DD_TRY(update.prepared("preparing completion"));
       update.bind(1, results_json);
       update.bind(2, outputs.results_json);
@@ -375,7 +427,7 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(db_mutex_);
       Statement update(db_,
-                       "UPDATE sessions SET status = ?, error = ?, queued_seq = 0, updated_at_ms = ? "
+                       "UPDATE sessions SET status = ?, error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
                        "WHERE id = ? AND status IN ('queued', 'processing')");
       DD_TRY(update.prepared("preparing failure"));
       update.bind(1, std::string(session_status_name(status)));
@@ -435,7 +487,7 @@ class SqliteStore final : public Store {
     if (!row) return row.error();
     if (!*row) return make_error(ErrorCode::kNotFound, "session not found: " + id);
     Session session = read_session(select);
-    if (with_results) session.results_json = select.text(18);
+    if (with_results) session.results_json = select.text(20);
     return session;
   }
 
@@ -467,9 +519,58 @@ class SqliteStore final : public Store {
     return ok_status();
   }
 
+  int64_t lease_ms() const { return static_cast<int64_t>(lease_.lease_s * 1000.0); }
+
+  // NotFound when the session is gone, else FailedPrecondition: the job is not this node's.
+  Status not_held_error_locked(const std::string& id) {
+    auto session = get_locked(id, /*with_results=*/false);
+    if (!session) return session.error();
+    return make_error(ErrorCode::kFailedPrecondition, "job of session " + id + " is not processing on this node");
+  }
+
+  // Re-queues processing jobs whose lease expired (their node died without finishing them),
+  // or fails them once they used up max_attempts; emits kQueued or kFailed for each.
+  Status reap_expired_leases() {
+    std::vector<Session> reaped;
+    {
+      std::lock_guard lock(db_mutex_);
+      Statement select(db_, "SELECT id FROM sessions WHERE status = 'processing' AND lease_expires_at_ms < ?");
+      DD_TRY(select.prepared("preparing lease check"));
+      const int64_t now = now_ms();
+      select.bind(1, now);
+      std::vector<std::string> ids;
+      while (true) {
+        auto row = select.step("finding expired leases");
+        if (!row) return row.error();
+        if (!*row) break;
+        ids.push_back(select.text(0));
+      }
+      for (const std::string& id : ids) {
+        Statement update(db_,
+                         "UPDATE sessions SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
+                         "error = CASE WHEN attempts >= ? THEN ? ELSE '' END, worker_id = '', lease_expires_at_ms = 0, "
+                         "progress = '{}', updated_at_ms = ? WHERE id = ?");
+        DD_TRY(update.prepared("preparing lease expiry"));
+        update.bind(1, int64_t{lease_.max_attempts});
+        update.bind(2, int64_t{lease_.max_attempts});
+        update.bind(3, std::string(kLeaseExpiredReason));
+        update.bind(4, now);
+        update.bind(5, id);
+        auto done = update.step("expiring lease");
+        if (!done) return done.error();
+        if (auto session = get_locked(id, /*with_results=*/false)) reaped.push_back(std::move(*session));
+      }
+    }
+    for (const Session& session : reaped) {
+      DD_LOG_WARN("store: lease of job {} expired; it is {}", session.id, session_status_name(session.status));
+      emit(session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed, session);
+    }
+    return ok_status();
+  }
+
   Status mark_interrupted_jobs() {
     Statement update(db_,
-                     "UPDATE sessions SET status = 'failed', error = ?, queued_seq = 0, updated_at_ms = ? "
+                     "UPDATE sessions SET status = 'failed', error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
                      "WHERE status = 'processing'");
     DD_TRY(update.prepared("preparing recovery"));
     update.bind(1, std::string(kInterruptedReason));
@@ -495,6 +596,7 @@ class SqliteStore final : public Store {
   }
 
   sqlite3* db_;
+  const LeaseOptions lease_;
   std::mutex db_mutex_;  // one connection, serialised: SQLite writes are serial anyway
   std::mutex listeners_mutex_;
   std::map<std::string, std::map<uint64_t, std::shared_ptr<SessionListener>>> listeners_;
@@ -505,7 +607,7 @@ class SqliteStore final : public Store {
 
 int sqlite_store_schema_version() { return kSchemaVersion; }
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path, const LeaseOptions& lease) {
   std::error_code ec;
   if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
   if (ec) {
@@ -520,7 +622,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db
     sqlite3_close_v2(db);
     return error;
   }
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<SqliteStore>(db, lease);
   if (Status initialised = store->initialise(); !initialised) {
     Error error = initialised.error();
     error.message = db_path.string() + ": " + error.message;

@@ -43,6 +43,17 @@ class Subscription {
   std::function<void()> cancel_;
 };
 
+// How a node claims jobs: the worker id recorded on its claims and the lease that other
+// nodes honour (a job whose lease ran out is re-queued, at most max_attempts runs in all).
+struct LeaseOptions {
+  std::string worker_id = "local";
+  double lease_s = 30;    // JOB_LEASE_S
+  int max_attempts = 3;   // JOB_MAX_ATTEMPTS
+};
+
+// Reason recorded on a job whose lease expired max_attempts times.
+inline constexpr const char* kLeaseExpiredReason = "worker lost: the job's lease expired on its last allowed attempt";
+
 struct QueueCounts {
   int64_t processing = 0;
   int64_t queued = 0;
@@ -69,8 +80,22 @@ class Store {
   // completed; NotFound when absent. Emits kQueued and returns the updated session.
   virtual Result<Session> enqueue_job(const std::string& id, const nlohmann::json& options) = 0;
 
-  // Claims the oldest queued job (status becomes processing); nullopt when none waits.
+  // Claims the oldest queued job for this node (status becomes processing, attempts + 1,
+  // lease from now); first re-queues (or fails, after max_attempts) jobs whose lease expired.
+  // Nullopt when none waits.
   virtual Result<std::optional<Session>> claim_next_job() = 0;
+
+  // Extends the lease of a job this node processes. NotFound when the session is gone,
+  // FailedPrecondition when the job is no longer this node's (cancelled, finished, re-queued).
+  virtual Status heartbeat(const std::string& id) = 0;
+
+  // Hands a job this node processes back to the queue at its old place, the attempt not
+  // counted (graceful shutdown); emits kQueued. FailedPrecondition when it is not this node's.
+  virtual Status release_job(const std::string& id) = 0;
+
+  // True when other processes share this store (PostgreSQL): a stopping node hands its jobs
+  // back instead of failing them, since another node can run them.
+  virtual bool shared_between_processes() const = 0;
 
   // 1-based position of a queued job among the queued ones; 0 when not queued.
   virtual Result<int64_t> queue_position(const std::string& id) = 0;

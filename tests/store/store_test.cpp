@@ -1,19 +1,75 @@
-// Tests of the SQLite store on real database files in a temporary directory.
-#include "store/sqlite_store.h"
+// Tests of the store: the shared behaviour runs against both back-ends (SQLite on a file in
+// a temporary directory, PostgreSQL on a fresh database of a throw-away server), then the
+// tests of what each back-end does on its own.
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "store/open_store.h"
+#include "store/postgres_store.h"
+#include "store/sqlite_store.h"
+#include "store/throwaway_postgres.h"
 
 namespace dd::store {
 namespace {
 
 namespace fs = std::filesystem;
+
+Session make_session(const std::string& id, int64_t created_at_ms = 0) {
+  Session session;
+  session.id = id;
+  session.filename = "dance " + id + ".mp4";
+  session.input_path = "/data/sessions/" + id + "/input.mp4";
+  session.output_dir = "/data/sessions/" + id;
+  session.size_bytes = 1234;
+  session.video_info = {{"fps", 30.0}, {"frame_count", 90}};
+  session.created_at_ms = created_at_ms;
+  return session;
+}
+
+// Parameter: "sqlite" or "postgres".
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dd_store_test_" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    db_path_ = dir_ / "dancedynamics.db";
+    if (GetParam() == "postgres") {
+      auto& server = testing_pg::ThrowawayPostgres::instance();
+      if (server.url().empty() && server.why().starts_with("no PostgreSQL binaries")) GTEST_SKIP() << server.why();
+      ASSERT_FALSE(server.url().empty()) << server.why();
+      database_url_ = server.fresh_database();
+      ASSERT_FALSE(database_url_.empty()) << server.why();
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<Store> open(LeaseOptions lease = {}) {
+    auto store = open_store(StoreConfig{database_url_, dir_, 4, std::move(lease)});
+    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
+    return store ? std::move(*store) : nullptr;
+  }
+
+  fs::path dir_;
+  fs::path db_path_;
+  std::string database_url_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -30,23 +86,11 @@ class SqliteStoreTest : public ::testing::Test {
     return store ? std::move(*store) : nullptr;
   }
 
-  static Session make_session(const std::string& id, int64_t created_at_ms = 0) {
-    Session session;
-    session.id = id;
-    session.filename = "dance " + id + ".mp4";
-    session.input_path = "/data/sessions/" + id + "/input.mp4";
-    session.output_dir = "/data/sessions/" + id;
-    session.size_bytes = 1234;
-    session.video_info = {{"fps", 30.0}, {"frame_count", 90}};
-    session.created_at_ms = created_at_ms;
-    return session;
-  }
-
   fs::path dir_;
   fs::path db_path_;
 };
 
-TEST_F(SqliteStoreTest, CreateThenGet_RoundTripsAllFields) {
+TEST_P(StoreTest, CreateThenGet_RoundTripsAllFields) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_session(make_session("aa")));
@@ -60,7 +104,7 @@ TEST_F(SqliteStoreTest, CreateThenGet_RoundTripsAllFields) {
   EXPECT_GT(session->created_at_ms, 0);
 }
 
-TEST_F(SqliteStoreTest, CreateDuplicateId_IsInvalidArgument) {
+TEST_P(StoreTest, CreateDuplicateId_IsInvalidArgument) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("aa")));
   auto again = store->create_session(make_session("aa"));
@@ -68,14 +112,14 @@ TEST_F(SqliteStoreTest, CreateDuplicateId_IsInvalidArgument) {
   EXPECT_EQ(again.error().code, ErrorCode::kInvalidArgument);
 }
 
-TEST_F(SqliteStoreTest, GetUnknown_IsNotFound) {
+TEST_P(StoreTest, GetUnknown_IsNotFound) {
   auto store = open();
   auto session = store->get_session("nope");
   ASSERT_FALSE(session.has_value());
   EXPECT_EQ(session.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, ListSessions_NewestFirst) {
+TEST_P(StoreTest, ListSessions_NewestFirst) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("old", 1000)));
   ASSERT_TRUE(store->create_session(make_session("new", 2000)));
@@ -86,7 +130,7 @@ TEST_F(SqliteStoreTest, ListSessions_NewestFirst) {
   EXPECT_EQ((*sessions)[1].id, "old");
 }
 
-TEST_F(SqliteStoreTest, DeleteSession_RemovesRowAndEmitsDeleted) {
+TEST_P(StoreTest, DeleteSession_RemovesRowAndEmitsDeleted) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("aa")));
   std::vector<SessionEventType> events;
@@ -98,7 +142,7 @@ TEST_F(SqliteStoreTest, DeleteSession_RemovesRowAndEmitsDeleted) {
   EXPECT_EQ(events[0], SessionEventType::kDeleted);
 }
 
-TEST_F(SqliteStoreTest, Queue_IsFifoWithPositions) {
+TEST_P(StoreTest, Queue_IsFifoWithPositions) {
   auto store = open();
   for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(store->create_session(make_session(id)));
   ASSERT_TRUE(store->enqueue_job("b", {{"model", "lite"}}));
@@ -126,7 +170,7 @@ TEST_F(SqliteStoreTest, Queue_IsFifoWithPositions) {
   EXPECT_EQ(counts->queued, 2);
 }
 
-TEST_F(SqliteStoreTest, EnqueueActiveOrCompleted_IsFailedPrecondition) {
+TEST_P(StoreTest, EnqueueActiveOrCompleted_IsFailedPrecondition) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("a")));
   ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
@@ -138,7 +182,7 @@ TEST_F(SqliteStoreTest, EnqueueActiveOrCompleted_IsFailedPrecondition) {
   EXPECT_EQ(store->enqueue_job("missing", nlohmann::json::object()).error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, ProgressAndCompletion_AreStoredAndEmitted) {
+TEST_P(StoreTest, ProgressAndCompletion_AreStoredAndEmitted) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("a")));
   std::vector<SessionEvent> events;
@@ -167,7 +211,7 @@ TEST_F(SqliteStoreTest, ProgressAndCompletion_AreStoredAndEmitted) {
   EXPECT_TRUE(store->get_session("a", /*with_results=*/false)->results_json.empty());
 }
 
-TEST_F(SqliteStoreTest, UnsubscribedListener_GetsNoEvents) {
+TEST_P(StoreTest, UnsubscribedListener_GetsNoEvents) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("a")));
   int calls = 0;
@@ -280,6 +324,205 @@ TEST_F(SqliteStoreTest, CorruptFile_IsDataLossNotCrash) {
   ASSERT_FALSE(store.has_value());
   EXPECT_EQ(store.error().code, ErrorCode::kDataLoss);
   EXPECT_NE(store.error().message.find(db_path_.string()), std::string::npos) << store.error().message;
+}
+
+TEST_P(StoreTest, LeaseExpired_RequeuesThenFailsAfterMaxAttempts) {
+  auto store = open(LeaseOptions{"w1", 0.2, 2});
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->create_session(make_session("a")));
+  std::vector<SessionEventType> events;
+  std::mutex events_mutex;
+  auto subscription = store->subscribe("a", [&](const SessionEvent& event) {
+    std::lock_guard lock(events_mutex);
+    events.push_back(event.type);
+  });
+  ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  auto first = store->claim_next_job();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  EXPECT_EQ((*first)->attempts, 1);
+  EXPECT_EQ((*first)->worker_id, "w1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  auto second = store->claim_next_job();  // re-queued by the expiry, then claimed again
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  EXPECT_EQ((*second)->id, "a");
+  EXPECT_EQ((*second)->attempts, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  auto third = store->claim_next_job();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_FALSE(third->has_value());
+  auto session = store->get_session("a");
+  EXPECT_EQ(session->status, SessionStatus::kFailed);
+  EXPECT_EQ(session->error, kLeaseExpiredReason);
+  EXPECT_TRUE(session->worker_id.empty());
+  std::lock_guard lock(events_mutex);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), SessionEventType::kFailed);
+}
+
+TEST_P(StoreTest, Heartbeat_KeepsLeaseAndReportsLostJobs) {
+  auto store = open(LeaseOptions{"w1", 0.3, 3});
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->create_session(make_session("a")));
+  EXPECT_EQ(store->heartbeat("a").error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+  ASSERT_TRUE(store->claim_next_job());
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    ASSERT_TRUE(store->heartbeat("a"));
+  }
+  auto none = store->claim_next_job();  // 0.6 s after the claim, but the lease was renewed
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(store->get_session("a")->status, SessionStatus::kProcessing);
+  ASSERT_TRUE(store->finish_job_unsuccessfully("a", SessionStatus::kCancelled, "cancelled: session deleted"));
+  EXPECT_EQ(store->heartbeat("a").error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store->delete_session("a"));
+  EXPECT_EQ(store->heartbeat("a").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, ReleaseJob_RequeuesAtOldPlaceWithoutCountingAttempt) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  for (const char* id : {"a", "b"}) {
+    ASSERT_TRUE(store->create_session(make_session(id)));
+    ASSERT_TRUE(store->enqueue_job(id, nlohmann::json::object()));
+  }
+  auto claimed = store->claim_next_job();
+  ASSERT_TRUE(claimed.has_value() && claimed->has_value());
+  EXPECT_EQ((*claimed)->id, "a");
+  ASSERT_TRUE(store->release_job("a"));
+  auto released = store->get_session("a");
+  EXPECT_EQ(released->status, SessionStatus::kQueued);
+  EXPECT_EQ(released->attempts, 0);
+  EXPECT_EQ(*store->queue_position("a"), 1);
+  EXPECT_EQ(store->release_job("a").error().code, ErrorCode::kFailedPrecondition);
+  auto again = store->claim_next_job();
+  ASSERT_TRUE(again.has_value() && again->has_value());
+  EXPECT_EQ((*again)->id, "a");
+  EXPECT_EQ((*again)->attempts, 1);
+}
+
+// Several nodes on one PostgreSQL database.
+class PostgresStoreTest : public StoreTest {};
+
+INSTANTIATE_TEST_SUITE_P(Backends, PostgresStoreTest, ::testing::Values("postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST_P(PostgresStoreTest, ConcurrentClaimsOnTwoNodes_ClaimEveryJobExactlyOnce) {
+  auto node1 = open(LeaseOptions{"n1", 30, 3});
+  auto node2 = open(LeaseOptions{"n2", 30, 3});
+  ASSERT_TRUE(node1 && node2);
+  constexpr int kJobs = 60;
+  for (int i = 0; i < kJobs; ++i) {
+    const std::string id = "job" + std::to_string(i);
+    ASSERT_TRUE(node1->create_session(make_session(id)));
+    ASSERT_TRUE(node1->enqueue_job(id, nlohmann::json::object()));
+  }
+  std::mutex mutex;
+  std::multiset<std::string> claimed;
+  std::set<std::string> workers;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    Store* node = t % 2 == 0 ? node1.get() : node2.get();
+    threads.emplace_back([&, node] {
+      while (true) {
+        auto job = node->claim_next_job();
+        if (!job) {
+          ++errors;
+          return;
+        }
+        if (!job->has_value()) return;
+        std::lock_guard lock(mutex);
+        claimed.insert((*job)->id);
+        workers.insert((*job)->worker_id);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), static_cast<size_t>(kJobs));
+  EXPECT_EQ(workers, (std::set<std::string>{"n1", "n2"}));
+  EXPECT_EQ(node2->queue_counts()->processing, kJobs);
+}
+
+TEST_P(PostgresStoreTest, EventsOfAWorkerNode_ReachSubscribersOnAnApiNode) {
+  auto api = open(LeaseOptions{"api", 30, 3});
+  auto worker = open(LeaseOptions{"worker", 30, 3});
+  ASSERT_TRUE(api && worker);
+  ASSERT_TRUE(api->create_session(make_session("a")));
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<SessionEvent> events;
+  auto subscription = api->subscribe("a", [&](const SessionEvent& event) {
+    std::lock_guard lock(mutex);
+    events.push_back(event);
+    changed.notify_all();
+  });
+  ASSERT_TRUE(api->enqueue_job("a", nlohmann::json::object()));
+  ASSERT_TRUE(worker->claim_next_job());
+  ASSERT_TRUE(worker->update_progress("a", {{"progress", 0.5}, {"stage", "pose"}}));
+  ASSERT_TRUE(worker->complete_job("a", R"({"score": 7})", SessionOutputs{}));
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(5), [&] {
+    return !events.empty() && events.back().type == SessionEventType::kCompleted;
+  }));
+  EXPECT_EQ(events.back().session.results_json, R"({"score": 7})");
+  EXPECT_EQ(events.front().type, SessionEventType::kQueued);  // the API node's own event, at once
+}
+
+TEST_P(PostgresStoreTest, CompleteByANodeThatLostTheJob_IsRefused) {
+  auto node1 = open(LeaseOptions{"n1", 0.2, 3});
+  auto node2 = open(LeaseOptions{"n2", 30, 3});
+  ASSERT_TRUE(node1 && node2);
+  ASSERT_TRUE(node1->create_session(make_session("a")));
+  ASSERT_TRUE(node1->enqueue_job("a", nlohmann::json::object()));
+  ASSERT_TRUE(node1->claim_next_job());
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));  // node 1 "hangs" past its lease
+  auto taken = node2->claim_next_job();
+  ASSERT_TRUE(taken.has_value() && taken->has_value());
+  EXPECT_EQ((*taken)->worker_id, "n2");
+  EXPECT_EQ(node1->complete_job("a", "{}", SessionOutputs{}).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(node1->heartbeat("a").error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(node2->complete_job("a", "{}", SessionOutputs{}));
+}
+
+TEST_P(PostgresStoreTest, Reopen_KeepsProcessingJobsOfOtherNodesAndConcurrentOpenMigratesOnce) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->create_session(make_session("a")));
+    ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
+    ASSERT_TRUE(store->claim_next_job());
+  }
+  std::vector<std::unique_ptr<Store>> stores(3);
+  std::vector<std::thread> threads;
+  for (auto& store : stores) threads.emplace_back([&] { store = open(); });
+  for (auto& thread : threads) thread.join();
+  for (auto& store : stores) ASSERT_TRUE(store);
+  EXPECT_EQ(stores[0]->get_session("a")->status, SessionStatus::kProcessing);
+
+  PGconn* conn = PQconnectdb(database_url_.c_str());
+  PGresult* result = PQexec(conn, "SELECT COUNT(*), MAX(version) FROM schema_migrations");
+  ASSERT_EQ(PQresultStatus(result), PGRES_TUPLES_OK);
+  EXPECT_EQ(std::stoi(PQgetvalue(result, 0, 0)), postgres_store_schema_version());
+  EXPECT_EQ(std::stoi(PQgetvalue(result, 0, 1)), postgres_store_schema_version());
+  PQclear(result);
+  PQclear(PQexec(conn, "INSERT INTO schema_migrations (version) VALUES (999)"));
+  PQfinish(conn);
+  auto newer = open_postgres_store(PostgresOptions{database_url_, 2, {}});
+  ASSERT_FALSE(newer.has_value());
+  EXPECT_EQ(newer.error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST(OpenStoreTest, UnknownSchemeIsInvalidArgumentAndNoServerIsUnavailable) {
+  auto foreign = open_store(StoreConfig{"mysql://x@localhost/db", fs::temp_directory_path(), 2, {}});
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_EQ(foreign.error().code, ErrorCode::kInvalidArgument);
+  auto unreachable = open_store(StoreConfig{"postgresql://dd@127.0.0.1:1/none?connect_timeout=2", {}, 2, {}});
+  ASSERT_FALSE(unreachable.has_value());
+  EXPECT_EQ(unreachable.error().code, ErrorCode::kUnavailable);
 }
 
 TEST(SessionStatusTest, NamesRoundTrip) {

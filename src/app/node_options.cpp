@@ -1,0 +1,47 @@
+#include "app/node_options.h"
+
+namespace dd::app {
+
+void add_store_options(CLI::App* command, store::StoreConfig& config) {
+  config.lease.worker_id = store::default_worker_id();
+  command
+      ->add_option("--database-url", config.database_url,
+                   "PostgreSQL URL (postgresql://...) shared by all nodes; empty: SQLite under the data dir")
+      ->envname("DATABASE_URL");
+  command
+      ->add_option("--job-lease", config.lease.lease_s,
+                   "Seconds a claimed job stays this node's without a heartbeat before it is re-queued")
+      ->envname("JOB_LEASE_S")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  command
+      ->add_option("--job-max-attempts", config.lease.max_attempts,
+                   "Runs of a job whose worker was lost before it is failed")
+      ->envname("JOB_MAX_ATTEMPTS")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  command->add_option("--worker-id", config.lease.worker_id, "Name of this node on the jobs it claims")
+      ->envname("WORKER_ID")
+      ->capture_default_str();
+  command->add_option("--db-pool-size", config.pool_size, "PostgreSQL connections of this node")
+      ->envname("DB_POOL_SIZE")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+}
+
+sigset_t block_termination_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int wait_for_termination_signal(const sigset_t& signals) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  return signal_number;
+}
+
+}  // namespace dd::app
