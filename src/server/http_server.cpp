@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -111,10 +112,11 @@ class UploadReceiver final : public MultipartHandler {
     dir_ = api_.session_dir(id_);
     std::error_code ec;
     fs::create_directories(dir_, ec);
-    if (ec) return reject(500, "cannot store the upload");
+    if (ec) return reject_storage(ec.value());
     path_ = dir_ / ("input." + extension);
+    errno = 0;
     file_.open(path_, std::ios::binary | std::ios::trunc);
-    if (!file_) return reject(500, "cannot store the upload");
+    if (!file_) return reject_storage(errno);
     return ok_status();
   }
 
@@ -129,21 +131,31 @@ class UploadReceiver final : public MultipartHandler {
     if (file_bytes_ > max_file_bytes_) {
       return reject(413, "file too large; the limit is " + std::to_string(max_file_bytes_) + " bytes");
     }
+    errno = 0;
     file_.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!file_) return reject(500, "cannot store the upload (disk full?)");
+    if (!file_) return reject_storage(errno);
     return ok_status();
   }
 
   Status on_part_end() override {
     if (in_file_) {
+      errno = 0;
       file_.close();
-      if (!file_) return reject(500, "cannot store the upload (disk full?)");
+      if (!file_) return reject_storage(errno);
     }
     in_file_ = false;
     return ok_status();
   }
 
  private:
+  // A full disk (or quota) is 507 Insufficient Storage, so clients can tell it from a bug.
+  Status reject_storage(int error_number) {
+    if (error_number == ENOSPC || error_number == EDQUOT) {
+      return reject(507, "the server has no space left to store the upload");
+    }
+    return reject(500, "cannot store the upload");
+  }
+
   Status reject(int status, std::string detail) {
     reject_status_ = status;
     reject_detail_ = detail;
