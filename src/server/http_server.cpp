@@ -306,7 +306,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, Context& context) : stream_(std::move(socket)), context_(context) {}
+  HttpSession(tcp::socket&& socket, Context& context) : stream_(std::move(socket)), context_(context) {
+    // File answers go out as a header write then body writes; with Nagle's algorithm the
+    // body waits for the client's delayed ACK of the header (~40 ms per static file).
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+  }
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
 
