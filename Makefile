@@ -4,7 +4,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test test-web test-asan bench format format-check clean
+.PHONY: all setup build run test test-web test-asan fuzz loadtest faults bench format format-check clean
 
 all: build
 
@@ -39,6 +39,19 @@ test-asan: setup $(ASAN_BUILD_DIR)/build.ninja
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (needs clang and libclang-rt-14-dev; build-fuzz/), FUZZ_SECONDS each (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# Bounded load on 127.0.0.1 (needs the Debian package wrk and node >= 20): req/s, p50/p99, errors, RSS.
+loadtest: build
+	bash scripts/loadtest.sh $(BUILD_DIR)/src/app/dancedynamics
+
+# kill -9, full disk (root: tmpfs), corrupt database and model files against the real server.
+faults: build
+	bash scripts/faults.sh $(BUILD_DIR)/src/app/dancedynamics
 
 bench: build
 	@for b in $$(find $(BUILD_DIR)/bench -type f -name '*_bench' -perm -u+x); do echo "== $$b"; $$b; done

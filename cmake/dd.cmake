@@ -5,6 +5,17 @@ if(DD_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# libFuzzer builds (clang only): every library gets coverage instrumentation and ASan+UBSan;
+# the fuzz/ executables add libFuzzer's main (see fuzz/CMakeLists.txt).
+if(DD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DD_FUZZ needs clang (CC=clang CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Warnings apply to our targets only, so third-party headers cannot break the build.
 function(dd_target_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra)

@@ -1,5 +1,6 @@
 #include "app/serve_command.h"
 
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "compare/compare_job.h"
 #include "core/log.h"
 #include "pipeline/pipeline.h"
+#include "server/access_policy.h"
 #include "server/http_server.h"
 #include "server/server_config.h"
 #include "server/upload_probe.h"
@@ -24,6 +26,9 @@ int serve(const server::ServerConfig& config, store::StoreConfig store_config) {
   auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
+  if (config.api_token.empty() && config.host != "127.0.0.1" && config.host != "::1" && config.host != "localhost") {
+    DD_LOG_WARN("serve: no API_TOKEN set and listening on {}: anyone who can reach it can upload and delete", config.host);
+  }
   auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload,
                                       &compare::run_comparison);
   if (!server) return report_error(server.error());
@@ -88,8 +93,14 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   add_store_options(command, *store_config);
-  command->callback([config, store_config, max_storage_gb, &global, exit_code] {
+  auto cors_origins = std::make_shared<std::string>();
+  command->add_option("--cors-origins", *cors_origins, "Comma-separated browser origins allowed cross-origin access")
+      ->envname("CORS_ORIGINS");
+  command->callback([config, store_config, max_storage_gb, cors_origins, &global, exit_code] {
     config->model_dir = global.model_dir;
+    config->cors_origins = server::parse_origin_list(*cors_origins);
+    // The token comes from the environment only: a flag would show in `ps` to every local user.
+    if (const char* token = std::getenv("API_TOKEN")) config->api_token = token;
     config->max_storage_bytes = static_cast<int64_t>(*max_storage_gb * 1e9);
     *exit_code = serve(*config, *store_config);
   });

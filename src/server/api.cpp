@@ -141,6 +141,29 @@ ApiResponse error_response(int status, std::string_view detail) {
   return json_response(status, {{"detail", detail}});
 }
 
+std::optional<std::string> percent_decode_path(std::string_view path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '%') {
+      out.push_back(path[i]);
+      continue;
+    }
+    if (i + 2 >= path.size()) return std::nullopt;
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    const int high = hex(path[i + 1]);
+    const int low = hex(path[i + 2]);
+    if (high < 0 || low < 0 || (high == 0 && low == 0)) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
 std::string display_filename(std::string_view client_filename) {
   const size_t slash = client_filename.find_last_of("/\\");
   if (slash != std::string_view::npos) client_filename.remove_prefix(slash + 1);
@@ -692,6 +715,15 @@ Result<std::vector<std::string>> Api::websocket_greeting(const std::string& id) 
             .dump());
   }
   return messages;
+}
+
+std::string Api::websocket_reply(const std::string& id, std::string_view text) {
+  bool ping = text == "ping";
+  if (!ping) {
+    auto message = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    ping = message.is_object() && message.value("type", "") == "ping";
+  }
+  return ping ? nlohmann::json{{"type", "pong"}, {"session_id", id}}.dump() : std::string();
 }
 
 std::string Api::websocket_message(const store::SessionEvent& event) {

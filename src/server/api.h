@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,10 @@ class Api {
   // or error when the job has finished); NotFound for an unknown session.
   Result<std::vector<std::string>> websocket_greeting(const std::string& id);
 
+  // The answer to a client's WebSocket message: a pong for "ping" or {"type":"ping"};
+  // empty for anything else (ignored).
+  static std::string websocket_reply(const std::string& id, std::string_view text);
+
   // The WebSocket message for a store event; empty when the event is not for clients.
   std::string websocket_message(const store::SessionEvent& event);
 
@@ -113,6 +118,9 @@ class Api {
   VideoProber prober_;
   bool models_present_ = false;
 };
+
+// Percent-decodes a URL path; nullopt for a malformed escape or an encoded NUL.
+std::optional<std::string> percent_decode_path(std::string_view path);
 
 // A display-safe version of a client's file name: the last path component, control
 // characters removed, at most 255 bytes. Never used to build a path.

@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +25,7 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "server/access_policy.h"
 #include "server/byte_range.h"
 #include "server/multipart_parser.h"
 #include "server/session_cleaner.h"
@@ -52,30 +54,6 @@ constexpr const char* kContentSecurityPolicy =
 
 std::chrono::steady_clock::duration seconds(double value) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
-}
-
-// Percent-decodes a URL path; nullopt for a malformed escape or an encoded NUL.
-std::optional<std::string> decode_path(std::string_view path) {
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] != '%') {
-      out.push_back(path[i]);
-      continue;
-    }
-    if (i + 2 >= path.size()) return std::nullopt;
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int high = hex(path[i + 1]);
-    const int low = hex(path[i + 2]);
-    if (high < 0 || low < 0 || (high == 0 && low == 0)) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
 }
 
 template <class Fields>
@@ -134,10 +112,11 @@ class UploadReceiver final : public MultipartHandler {
     dir_ = api_.session_dir(id_);
     std::error_code ec;
     fs::create_directories(dir_, ec);
-    if (ec) return reject(500, "cannot store the upload");
+    if (ec) return reject_storage(ec.value());
     path_ = dir_ / ("input." + extension);
+    errno = 0;
     file_.open(path_, std::ios::binary | std::ios::trunc);
-    if (!file_) return reject(500, "cannot store the upload");
+    if (!file_) return reject_storage(errno);
     return ok_status();
   }
 
@@ -152,21 +131,31 @@ class UploadReceiver final : public MultipartHandler {
     if (file_bytes_ > max_file_bytes_) {
       return reject(413, "file too large; the limit is " + std::to_string(max_file_bytes_) + " bytes");
     }
+    errno = 0;
     file_.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!file_) return reject(500, "cannot store the upload (disk full?)");
+    if (!file_) return reject_storage(errno);
     return ok_status();
   }
 
   Status on_part_end() override {
     if (in_file_) {
+      errno = 0;
       file_.close();
-      if (!file_) return reject(500, "cannot store the upload (disk full?)");
+      if (!file_) return reject_storage(errno);
     }
     in_file_ = false;
     return ok_status();
   }
 
  private:
+  // A full disk (or quota) is 507 Insufficient Storage, so clients can tell it from a bug.
+  Status reject_storage(int error_number) {
+    if (error_number == ENOSPC || error_number == EDQUOT) {
+      return reject(507, "the server has no space left to store the upload");
+    }
+    return reject(500, "cannot store the upload");
+  }
+
   Status reject(int status, std::string detail) {
     reject_status_ = status;
     reject_detail_ = detail;
@@ -244,12 +233,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    bool ping = text == "ping";
-    if (!ping) {
-      auto message = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-      ping = message.is_object() && message.value("type", "") == "ping";
-    }
-    if (ping) enqueue(nlohmann::json{{"type", "pong"}, {"session_id", id_}}.dump(), false);
+    if (std::string reply = Api::websocket_reply(id_, text); !reply.empty()) enqueue(std::move(reply), false);
     do_read();
   }
 
@@ -323,7 +307,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, Context& context) : stream_(std::move(socket)), context_(context) {
-    chunk_.resize(kChunkBytes);
+    // File answers go out as a header write then body writes; with Nagle's algorithm the
+    // body waits for the client's delayed ACK of the header (~40 ms per static file).
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
   }
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
@@ -363,9 +350,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     target_ = std::string(request.target());
     range_ = std::string(request[http::field::range]);
     const std::string_view raw_path = std::string_view(target_).substr(0, target_.find('?'));
-    auto path = decode_path(raw_path);
+    auto path = percent_decode_path(raw_path);
     if (!path || path->empty() || path->front() != '/') return respond(error_response(400, "malformed request target"), true);
     path_ = std::move(*path);
+    if (auto refused = check_access(request)) return respond(std::move(*refused), true);
 
     if (websocket::is_upgrade(request)) {
       if (path_.rfind("/ws/", 0) == 0 && path_.find('/', 4) == std::string::npos) {
@@ -382,6 +370,55 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     parser_->body_limit(kSmallBodyLimitBytes);
     read_body();
+  }
+
+  // Applies docs/security.md: CORS preflights are answered here; a state-changing or
+  // WebSocket request from a foreign origin not in CORS_ORIGINS is 403 (no cross-site
+  // uploads or socket hijacking via the cookie); API paths need the token when one is set.
+  template <class Request>
+  std::optional<ApiResponse> check_access(const Request& request) {
+    const ServerConfig& config = context_.config;
+    const std::string_view origin = request[http::field::origin];
+    cors_origin_.clear();
+    preflight_ = false;
+    const bool cross_origin = !origin.empty() && !is_same_origin(origin, request[http::field::host]);
+    if (cross_origin && is_allowed_origin(origin, config.cors_origins)) cors_origin_ = std::string(origin);
+    if (request.method() == http::verb::options && !origin.empty()) {
+      if (cross_origin && cors_origin_.empty()) return error_response(403, "origin not allowed");
+      preflight_ = true;
+      ApiResponse response;
+      response.status = 204;
+      response.content_type.clear();
+      return response;
+    }
+    const bool safe_method = request.method() == http::verb::get || request.method() == http::verb::head;
+    if (cross_origin && cors_origin_.empty() && (!safe_method || websocket::is_upgrade(request))) {
+      return error_response(403, "cross-origin request from an origin not in CORS_ORIGINS");
+    }
+    if (!config.api_token.empty() && path_requires_token(path_)) {
+      const size_t question = target_.find('?');
+      const std::string_view query =
+          question == std::string::npos ? std::string_view() : std::string_view(target_).substr(question + 1);
+      if (!token_matches(config.api_token, presented_token(request[http::field::authorization],
+                                                           request[http::field::cookie], query))) {
+        return error_response(401, "an API token is required (Authorization: Bearer <token>)");
+      }
+    }
+    return std::nullopt;
+  }
+
+  template <class Fields>
+  void set_access_headers(Fields& fields, int status) const {
+    if (status == 401) fields.set(http::field::www_authenticate, "Bearer realm=\"dancedynamics\"");
+    if (cors_origin_.empty()) return;
+    fields.set(http::field::access_control_allow_origin, cors_origin_);
+    fields.set(http::field::vary, "Origin");
+    fields.set(http::field::access_control_expose_headers, "Content-Range, Content-Disposition, Content-Length");
+    if (preflight_) {
+      fields.set(http::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
+      fields.set(http::field::access_control_allow_headers, "Authorization, Content-Type, Range");
+      fields.set(http::field::access_control_max_age, "600");
+    }
   }
 
   void start_upload() {
@@ -406,6 +443,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void read_body() {
     if (parser_->is_done()) return on_body_complete();
+    // Allocated on first use, so a thousand idle keep-alive connections cost no 64 KiB each.
+    chunk_.resize(kChunkBytes);
     parser_->get().body().data = chunk_.data();
     parser_->get().body().size = chunk_.size();
     stream_.expires_after(seconds(context_.config.read_timeout_s));
@@ -466,7 +505,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     auto message = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), version);
     set_common_headers(*message);
-    message->set(http::field::content_type, response.content_type);
+    set_access_headers(*message, response.status);
+    if (!response.content_type.empty()) message->set(http::field::content_type, response.content_type);
     message->set(http::field::cache_control, response.cache_control);
     if (!response.allow.empty()) message->set(http::field::allow, response.allow);
     if (!response.content_disposition.empty()) message->set(http::field::content_disposition, response.content_disposition);
@@ -500,12 +540,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         partial = true;
       }
     }
+    chunk_.resize(kChunkBytes);
     file_send_ = std::make_unique<FileSend>();
     auto& message = file_send_->message;
     message.version(version);
     message.result(partial ? http::status::partial_content : http::status::ok);
     status_ = partial ? 206 : 200;
     set_common_headers(message);
+    set_access_headers(message, status_);
     message.set(http::field::content_type, response.content_type);
     message.set(http::field::cache_control, response.cache_control);
     message.set(http::field::accept_ranges, "bytes");
@@ -568,6 +610,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Half-closes and drops whatever the client still sends for a short while, so it sees
   // the response instead of a reset.
   void linger() {
+    chunk_.resize(kChunkBytes);
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(kLingerTime);
@@ -603,7 +646,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string body_;
   std::unique_ptr<UploadReceiver> upload_;
   std::unique_ptr<FileSend> file_send_;
-  std::string method_, target_, path_, range_, content_range_;
+  std::string method_, target_, path_, range_, content_range_, cors_origin_;
+  bool preflight_ = false;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   int status_ = 0;
   uint64_t bytes_ = 0;
@@ -614,13 +658,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& io, tcp::acceptor&& acceptor, Context& context)
-      : io_(io), acceptor_(std::move(acceptor)), context_(context) {}
+      : io_(io), acceptor_(std::move(acceptor)), context_(context), retry_(acceptor_.get_executor()) {}
 
   void run() { do_accept(); }
 
   void close() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
       beast::error_code ignored;
+      self->retry_.cancel();
       self->acceptor_.close(ignored);
     });
   }
@@ -632,13 +677,24 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) std::make_shared<HttpSession>(std::move(socket), context_)->run();
+    if (ec) {
+      // Out of file descriptors (EMFILE) and the like: retrying at once would spin a core
+      // while the condition lasts; pending connections wait in the backlog meanwhile.
+      DD_LOG_WARN("server: accept failed: {}", ec.message());
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+        if (!wait_ec) self->do_accept();
+      });
+      return;
+    }
+    std::make_shared<HttpSession>(std::move(socket), context_)->run();
     do_accept();
   }
 
   net::io_context& io_;
   tcp::acceptor acceptor_;
   Context& context_;
+  net::steady_timer retry_;
 };
 
 // Removes session directories without a store row: leftovers of uploads cut by a crash.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace dd::server {
 
@@ -24,6 +25,8 @@ struct ServerConfig {
   double read_timeout_s = 30;               // deadline of every socket read
   double keepalive_interval_s = 20;         // WebSocket keepalive when idle
   double progress_interval_s = 0.25;        // at most ~4 progress messages a second
+  std::string api_token;                    // API_TOKEN: when set, required by /api/* and /ws/*
+  std::vector<std::string> cors_origins;    // CORS_ORIGINS: origins allowed cross-origin ("*": any)
 };
 
 }  // namespace dd::server

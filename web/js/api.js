@@ -18,14 +18,53 @@ function detailOf(text, status) {
   return status ? `Request failed (HTTP ${status}).` : 'The server could not be reached.';
 }
 
-async function request(path, init) {
+// When the server sets API_TOKEN (docs/security.md) the app asks for it once per browser
+// session: kept in sessionStorage and mirrored into a SameSite=Strict cookie, which the browser
+// also sends with the WebSocket, <video> and download requests that cannot carry headers.
+const kTokenKey = 'dd_token';
+
+function storedToken() {
+  try {
+    return globalThis.sessionStorage?.getItem(kTokenKey) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function setCookie(token) {
+  if (typeof document === 'undefined') return;
+  const secure = globalThis.location?.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${kTokenKey}=${encodeURIComponent(token)}; path=/; SameSite=Strict${secure}`;
+}
+
+/** Asks the user for the API token after a 401; returns whether one was given. */
+export function askForToken() {
+  const token = globalThis.prompt?.('This server needs an API token (ask its operator):', '') ?? '';
+  if (!token.trim()) return false;
+  try {
+    globalThis.sessionStorage?.setItem(kTokenKey, token.trim());
+  } catch { /* storage disabled: the cookie still works for this page */ }
+  setCookie(token.trim());
+  return true;
+}
+
+if (storedToken()) setCookie(storedToken());
+
+function withToken(init = {}) {
+  const token = storedToken();
+  if (!token) return init;
+  return { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${token}` } };
+}
+
+async function request(path, init, retried = false) {
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, withToken(init));
   } catch {
     throw new ApiError('The server could not be reached. Check that it is running.', 0);
   }
   const text = await response.text();
+  if (response.status === 401 && !retried && askForToken()) return request(path, init, true);
   if (!response.ok) throw new ApiError(detailOf(text, response.status), response.status);
   try {
     return text ? JSON.parse(text) : {};
@@ -39,6 +78,8 @@ export function uploadVideo(file, onProgress) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     xhr.open('POST', '/api/upload');
+    const token = storedToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
@@ -47,6 +88,8 @@ export function uploadVideo(file, onProgress) {
         } catch {
           reject(new ApiError('The server sent a reply that is not JSON.', xhr.status));
         }
+      } else if (xhr.status === 401 && askForToken()) {
+        reject(new ApiError('Token saved: please upload again.', xhr.status));
       } else {
         reject(new ApiError(detailOf(xhr.responseText, xhr.status), xhr.status));
       }

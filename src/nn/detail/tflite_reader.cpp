@@ -514,7 +514,8 @@ class Reader {
     switch (t.type()) {
       case tfl::TensorType_FLOAT32:
         values.resize(bytes.size() / 4);
-        std::memcpy(values.data(), bytes.data(), values.size() * 4);
+        // An empty buffer has no data pointer, and memcpy's arguments must never be null.
+        if (!values.empty()) std::memcpy(values.data(), bytes.data(), values.size() * 4);
         break;
       case tfl::TensorType_FLOAT16:
         values.resize(bytes.size() / 2);
@@ -530,7 +531,7 @@ class Reader {
         if (bytes.size() < count * 4)
           return invalid(fmt::format("buffer of tensor '{}' is too small for its shape", tensor.name));
         tensor.ints.resize(count);
-        std::memcpy(tensor.ints.data(), bytes.data(), count * 4);
+        if (count > 0) std::memcpy(tensor.ints.data(), bytes.data(), count * 4);
         return ok_status();
       default:
         return make_error(ErrorCode::kUnimplemented,

@@ -1,0 +1,87 @@
+// libFuzzer: analysis options JSON: the body of POST /api/analyze/<id> through the router's
+// validation, then (when accepted) the job queue's conversion into pipeline options, as a
+// worker would do it. The session is reset to "uploaded" after every accepted request.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/log.h"
+#include "server/api.h"
+#include "server/job_queue.h"
+#include "store/sqlite_store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSessionId = "0123456789abcdef0123456789abcdef";
+
+struct Fixture {
+  fs::path data_dir;
+  std::unique_ptr<dd::store::Store> store;
+  std::unique_ptr<dd::server::JobQueue> jobs;
+  std::unique_ptr<dd::server::Api> api;
+};
+
+void reset_session(Fixture& f) {
+  (void)f.store->delete_session(kSessionId);
+  dd::store::Session session;
+  session.id = kSessionId;
+  session.filename = "clip.mp4";
+  session.input_path = (f.data_dir / "input.mp4").string();
+  session.output_dir = f.data_dir.string();
+  session.created_at_ms = 1;
+  (void)f.store->create_session(session);
+}
+
+Fixture& fixture() {
+  static Fixture* instance = [] {
+    auto* f = new Fixture;
+    f->data_dir = fs::temp_directory_path() / ("dd_fuzz_options_" + std::to_string(getpid()));
+    fs::create_directories(f->data_dir);
+    dd::server::ServerConfig config;
+    config.data_dir = f->data_dir;
+    f->store = std::move(*dd::store::open_sqlite_store(f->data_dir / "dancedynamics.db"));
+    f->jobs = std::make_unique<dd::server::JobQueue>(
+        *f->store,
+        [](const fs::path&, const fs::path&, const dd::pipeline::PipelineOptions&, const dd::pipeline::ProgressCallback&,
+           std::stop_token) -> dd::Result<dd::pipeline::PipelineOutputs> {
+          return dd::make_error(dd::ErrorCode::kInternal, "not run while fuzzing");
+        },
+        dd::server::JobQueueOptions{});
+    f->api = std::make_unique<dd::server::Api>(config, *f->store, *f->jobs,
+                                               [](const fs::path&) -> dd::Result<dd::server::UploadedVideo> {
+                                                 return dd::make_error(dd::ErrorCode::kInvalidArgument, "no probe");
+                                               });
+    reset_session(*f);
+    return f;
+  }();
+  return *instance;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  dd::set_log_level("off");
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Fixture& f = fixture();
+  const std::string body(reinterpret_cast<const char*>(data), size);
+  dd::server::ApiResponse response =
+      f.api->handle(dd::server::ApiRequest{"POST", std::string("/api/analyze/") + kSessionId, body});
+  if (response.status == 202) {
+    auto session = f.store->get_session(kSessionId, false);
+    if (!session) __builtin_trap();
+    (void)f.jobs->pipeline_options(session->options);
+    reset_session(f);
+  } else if (response.status != 400 && response.status != 422) {
+    __builtin_trap();
+  }
+  return 0;
+}
