@@ -14,7 +14,7 @@ FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 \
       libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 \
-      libxnnpack0 libpthreadpool0 libcpuinfo0 libflatbuffers2 \
+      libxnnpack0 libpthreadpool0 libfftw3-single3 \
       libsqlite3-0 libpq5 libssl3 libspdlog1.10 libfmt9 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin dancedynamics \
@@ -26,6 +26,6 @@ ENV API_HOST=0.0.0.0 API_PORT=7860 DATA_DIR=/data WEB_DIR=/app/web DD_MODEL_DIR=
 USER dancedynamics
 VOLUME ["/data"]
 EXPOSE 7860
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD curl -fsS http://127.0.0.1:7860/health || exit 1
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD curl -fsS "http://127.0.0.1:${API_PORT:-7860}/health" || exit 1
 STOPSIGNAL SIGTERM
 CMD ["dancedynamics", "serve"]
