@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fault injection against the real `dancedynamics serve` (docs/security.md): kill -9 during
-# an upload and during an analysis, then restart; a full disk during an upload (a 3 MB
-# tmpfs as DATA_DIR; needs root, skipped otherwise); a corrupt SQLite file; missing and
-# corrupted model files. Prints PASS/FAIL per check; exit status 1 when any check fails.
+# an upload and during an analysis, then restart; a full disk during an upload and during the
+# overlay encode (a small tmpfs as DATA_DIR; needs root, skipped otherwise); a corrupt SQLite
+# file; missing and corrupted model files. Prints PASS/FAIL per check; exit status 1 when any
+# check fails.
 # Usage: scripts/faults.sh [path/to/dancedynamics]   (127.0.0.1 only; takes ~1 minute)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ kill9() { kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SER
 
 cleanup() {
   [ -n "$SERVER_PID" ] && kill9
-  mountpoint -q "$WORK/full" 2>/dev/null && umount "$WORK/full"
+  for dir in "$WORK/full" "$WORK/full2"; do mountpoint -q "$dir" 2>/dev/null && umount "$dir"; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -103,6 +104,43 @@ if mount -t tmpfs -o size=3m tmpfs "$WORK/full" 2>/dev/null; then
   umount "$WORK/full"
 else
   echo "SKIP  disk full (mounting a tmpfs needs root)"
+fi
+
+echo "== disk full during the overlay encode"
+# After the upload, a filler file leaves 100 kB free: the outputs (the overlay video alone is
+# larger) cannot all be written.
+ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=640x480:rate=25:duration=20 -c:v libx264 -b:v 100k \
+  -pix_fmt yuv420p "$WORK/small_bitrate.mp4"
+mkdir -p "$WORK/full2"
+if mount -t tmpfs -o size=4m tmpfs "$WORK/full2" 2>/dev/null; then
+  start_server "$WORK/full2" || exit 1
+  id=$(curl -sf -F "file=@$WORK/small_bitrate.mp4" "$URL/api/upload" | json_field "['session_id']")
+  free_bytes=$(df --output=avail -B1 "$WORK/full2" | tail -1)
+  head -c $((free_bytes - 100000)) /dev/zero >"$WORK/full2/filler" 2>/dev/null
+  curl -sf -X POST -H 'Content-Type: application/json' -d '{"model":"lite"}' "$URL/api/analyze/$id" >/dev/null
+  freed=no
+  for _ in $(seq 1200); do
+    status=$(curl -sf "$URL/api/results/$id" | json_field "['status']")
+    [ "$status" = failed ] || [ "$status" = completed ] && break
+    # The database shares the full disk: the job's end is recorded once space is freed.
+    if [ $freed = no ] && grep -q "cannot record the end of job $id" "$WORK/server.log"; then
+      rm -f "$WORK/full2/filler"; freed=yes
+    fi
+    sleep 0.1
+  done
+  echo "      (space had to be freed before the failure could be recorded: $freed)"
+  reply=$(curl -sf "$URL/api/results/$id")
+  check "the job whose outputs filled the disk failed: $(echo "$reply" | json_field ".get('error')")" \
+    test "$(echo "$reply" | json_field "['status']")" = failed
+  check "no output of the failed job is left in its directory: $(ls "$WORK/full2/sessions/$id" | tr '\n' ' ')" \
+    test "$(ls "$WORK/full2/sessions/$id" | grep -cv '^input\.')" -eq 0
+  check "its overlay video is not served" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/download/$id")" != 200
+  check "the server still answers after the full disk" curl -sf "$URL/health" -o /dev/null
+  kill9
+  umount "$WORK/full2"
+else
+  echo "SKIP  disk full during encode (mounting a tmpfs needs root)"
 fi
 
 echo "== corrupt SQLite file at start"

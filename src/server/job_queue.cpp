@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "core/log.h"
 #include "server/comparison_session.h"
@@ -28,6 +29,13 @@ Result<std::string> read_results(const fs::path& path) {
     return make_error(ErrorCode::kDataLoss, "the job's results file is not valid JSON: " + path.string());
   }
   return results;
+}
+
+// Store errors that say nothing about the job itself (a full disk, a lost database
+// connection), as opposed to a session that was deleted, cancelled or taken over.
+bool is_transient(ErrorCode code) {
+  return code != ErrorCode::kNotFound && code != ErrorCode::kFailedPrecondition &&
+         code != ErrorCode::kInvalidArgument;
 }
 
 std::string path_or_empty(const fs::path& path) {
@@ -152,8 +160,7 @@ void JobQueue::send_heartbeats() {
   for (const std::string& id : ids) {
     auto renewed = store_.heartbeat(id);
     if (renewed) continue;
-    const ErrorCode code = renewed.error().code;
-    if (code != ErrorCode::kNotFound && code != ErrorCode::kFailedPrecondition) {
+    if (is_transient(renewed.error().code)) {
       // The database is unreachable: keep working; if it stays away the lease expires and
       // another node runs the job again.
       DD_LOG_WARN("server: cannot renew the lease of job {}: {}", id, renewed.error().message);
@@ -194,6 +201,8 @@ void JobQueue::run_job(const store::Session& session) {
     last_report = now;
     last_stage = progress.stage;
     if (auto updated = store_.update_progress(id, progress_json(progress)); !updated) {
+      // A full disk or a lost database only costs this report; the job goes on.
+      if (is_transient(updated.error().code)) return;
       // The session was deleted or cancelled elsewhere (perhaps by another node): stop.
       std::lock_guard lock(mutex_);
       if (auto it = running_.find(id); it != running_.end()) {
@@ -216,33 +225,52 @@ void JobQueue::run_job(const store::Session& session) {
   }
   const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  Status recorded;
+  // The outcome is decided once; writing it is retried below when the store cannot take it.
+  auto record_failure = [this, &id](store::SessionStatus status, std::string reason) {
+    return std::function<Status()>(
+        [this, &id, status, reason] { return store_.finish_job_unsuccessfully(id, status, reason); });
+  };
+  std::function<Status()> record;
   if (outputs && !stop.stop_requested()) {
     auto results = read_results(outputs->results_json);
     if (results) {
       store::SessionOutputs paths{path_or_empty(outputs->results_json), path_or_empty(outputs->landmarks_csv),
                                   path_or_empty(outputs->landmarks_json), path_or_empty(outputs->overlay_mp4),
                                   path_or_empty(outputs->thumbnail_jpg)};
-      recorded = store_.complete_job(id, *results, paths);
       DD_LOG_INFO("server: job {} completed in {:.2f} s", id, elapsed_s);
+      record = [this, &id, results = std::move(*results), paths] { return store_.complete_job(id, results, paths); };
     } else {
-      recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, results.error().message);
+      record = record_failure(store::SessionStatus::kFailed, results.error().message);
     }
   } else if (finished.timed_out) {
-    recorded = store_.finish_job_unsuccessfully(
-        id, store::SessionStatus::kFailed,
-        session_kind(session.options) + " timed out after " +
-            std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
+    record = record_failure(store::SessionStatus::kFailed,
+                            session_kind(session.options) + " timed out after " +
+                                std::to_string(static_cast<int64_t>(options_.job_timeout_s)) + " s");
   } else if (finished.cancelled) {
-    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kCancelled, "cancelled");
+    record = record_failure(store::SessionStatus::kCancelled, "cancelled");
   } else if (stop.stop_requested() && store_.shared_between_processes()) {
-    recorded = store_.release_job(id);
-    if (recorded) DD_LOG_INFO("server: job {} handed back to the queue at shutdown", id);
+    DD_LOG_INFO("server: job {} handed back to the queue at shutdown", id);
+    record = [this, &id] { return store_.release_job(id); };
   } else if (stop.stop_requested()) {
-    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, kShutdownReason);
+    record = record_failure(store::SessionStatus::kFailed, kShutdownReason);
   } else {
     DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
-    recorded = store_.finish_job_unsuccessfully(id, store::SessionStatus::kFailed, outputs.error().message);
+    record = record_failure(store::SessionStatus::kFailed, outputs.error().message);
+  }
+  auto stopping = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  Status recorded = record();
+  // A full disk or an unreachable database: keep trying, so the session does not stay
+  // "processing" once space is freed. At shutdown the next start fails the job instead.
+  for (bool warned = false; !recorded && is_transient(recorded.error().code) && !stopping(); recorded = record()) {
+    if (!warned) {
+      DD_LOG_WARN("server: cannot record the end of job {} yet ({}); retrying every second", id,
+                  recorded.error().message);
+      warned = true;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (!recorded) {
     if (auto session_now = store_.get_session(id, /*with_results=*/false);
