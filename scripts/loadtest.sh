@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bounded load test of `dancedynamics serve` on 127.0.0.1 only: wrk (Debian package `wrk`)
 # on /health, /api/sessions, a static file and a 1 MB Range download, then WebSocket
-# ping/pong round trips (node >= 20). Prints requests/s, p50/p99 latency, errors and the
+# ping/pong round trips (npm `ws` from tests/web). Prints requests/s, p50/p99 latency, errors and the
 # server's RSS before/after. Settings: LOAD_SECONDS (10 per wrk run), LOAD_CONNECTIONS (50),
 # WS_CONNECTIONS (200), WS_PINGS (50).
 # Usage: scripts/loadtest.sh [path/to/dancedynamics]
@@ -46,7 +46,7 @@ run_wrk "GET /health" /health
 run_wrk "GET /api/sessions" /api/sessions
 run_wrk "GET /index.html" /index.html
 run_wrk "GET /api/video (Range, 1 MB)" "/api/video/$ID" -H "Range: bytes=0-1048575"
-ws=$(node --experimental-websocket --no-warnings scripts/ws_load.mjs "ws://127.0.0.1:$PORT/ws/$ID" \
+ws=$(node scripts/ws_load.mjs "ws://127.0.0.1:$PORT/ws/$ID" \
   "$WS_CONNECTIONS" "$WS_PINGS")
 python3 - "$ws" "$WS_CONNECTIONS" <<'PY'
 import json, sys

@@ -1,9 +1,13 @@
 // WebSocket load for scripts/loadtest.sh: CONNECTIONS sockets to /ws/<id>, each sending PINGS
 // pings one after another and timing each pong. Prints one JSON line:
-// {"messages", "errors", "seconds", "p50_ms", "p99_ms"}. Needs node >= 20 with --experimental-websocket.
+// {"messages", "errors", "seconds", "p50_ms", "p99_ms"}. The client is the npm package `ws`
+// from tests/web (Debian 12's Node 18 has no WebSocket of its own).
+import { createRequire } from 'node:module';
+
+const WebSocket = createRequire(import.meta.url)('../tests/web/node_modules/ws');
 const [url, connections = '100', pings = '50'] = process.argv.slice(2);
 if (!url || !url.startsWith('ws://127.0.0.1:')) {
-  console.error('usage: node --experimental-websocket ws_load.mjs ws://127.0.0.1:PORT/ws/ID [connections] [pings]');
+  console.error('usage: node ws_load.mjs ws://127.0.0.1:PORT/ws/ID [connections] [pings]');
   process.exit(2);
 }
 const latencies = [];
