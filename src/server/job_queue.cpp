@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
@@ -36,6 +37,19 @@ Result<std::string> read_results(const fs::path& path) {
 bool is_transient(ErrorCode code) {
   return code != ErrorCode::kNotFound && code != ErrorCode::kFailedPrecondition &&
          code != ErrorCode::kInvalidArgument;
+}
+
+// Failure reasons are shown to clients: they name a session's files, not where the server
+// keeps them (its data directory, the job's private staging directory).
+std::string without_server_paths(std::string reason, const fs::path& output_dir) {
+  const std::string dir = output_dir.string() + "/";
+  for (size_t at; output_dir.has_filename() && (at = reason.find(dir)) != std::string::npos;) reason.erase(at, dir.size());
+  constexpr std::string_view kStaging = ".dd-staging-";
+  for (size_t at; (at = reason.find(kStaging)) != std::string::npos;) {
+    const size_t slash = reason.find('/', at);
+    reason.erase(at, slash == std::string::npos ? kStaging.size() : slash + 1 - at);
+  }
+  return reason;
 }
 
 std::string path_or_empty(const fs::path& path) {
@@ -255,7 +269,7 @@ void JobQueue::run_job(const store::Session& session) {
     record = record_failure(store::SessionStatus::kFailed, kShutdownReason);
   } else {
     DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
-    record = record_failure(store::SessionStatus::kFailed, outputs.error().message);
+    record = record_failure(store::SessionStatus::kFailed, without_server_paths(outputs.error().message, output_dir));
   }
   auto stopping = [this] {
     std::lock_guard lock(mutex_);

@@ -579,6 +579,20 @@ TEST_F(ServerTest, FailingJob_ReportsFailedShapeAndWebSocketError) {
   EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
 }
 
+TEST_F(ServerTest, FailingJob_ReasonNamesFilesNotServerPaths) {
+  runner_ = [](const fs::path&, const fs::path& output_dir, const pipeline::PipelineOptions&,
+               const pipeline::ProgressCallback&, std::stop_token) -> Result<pipeline::PipelineOutputs> {
+    return make_error(ErrorCode::kUnavailable,
+                      "failed writing " + (output_dir / ".dd-staging-1234" / "landmarks.json").string() +
+                          " and " + (output_dir / "input.mp4").string());
+  };
+  start();
+  const std::string id = upload_clip();
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
+  wait_until([&] { return get("/api/results/" + id).json_body()["status"] == "failed"; });
+  EXPECT_EQ(get("/api/results/" + id).json_body()["error"], "failed writing landmarks.json and input.mp4");
+}
+
 TEST_F(ServerTest, DeleteRunningJob_CancelsItAndRemovesFiles) {
   runner_ = blocking_runner();
   start();
