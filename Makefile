@@ -45,7 +45,7 @@ FUZZ_SECONDS ?= 60
 fuzz: setup
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
-# Bounded load on 127.0.0.1 (needs the Debian package wrk and node >= 20): req/s, p50/p99, errors, RSS.
+# Bounded load on 127.0.0.1 (needs the Debian package wrk; the WebSocket client is npm ws from tests/web): req/s, p50/p99, errors, RSS.
 loadtest: build
 	bash scripts/loadtest.sh $(BUILD_DIR)/src/app/dancedynamics
 
