@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import { toast } from './toast.js';
+import { renderBodyPartBars } from './body_bars.js';
 import { checkDuration, checkFile, kDefaultLimits } from './validate.js';
 import {
   estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatOffsetMs,
@@ -413,38 +414,7 @@ function renderResults(id, r, downloadUrl) {
   setMeter('meter-smoothness', r.smoothness_score);
 
   // Body parts.
-  const bars = $('body-bars');
-  bars.replaceChildren();
-  const activity = move.body_part_activity ?? {};
-  const parts = ['head', 'torso', 'left_arm', 'right_arm', 'left_leg', 'right_leg'];
-  for (const part of parts) {
-    const value = activity[part];
-    const li = document.createElement('li');
-    const label = document.createElement('span');
-    label.className = 'bar-label';
-    label.textContent = humanise(part);
-    const track = document.createElement('span');
-    track.className = 'bar-track';
-    if (Number.isFinite(value)) {
-      track.setAttribute('role', 'meter');
-      track.setAttribute('aria-label', `${humanise(part)} activity`);
-      track.setAttribute('aria-valuemin', '0');
-      track.setAttribute('aria-valuemax', '100');
-      track.setAttribute('aria-valuenow', String(Math.round(value)));
-    } else {
-      track.setAttribute('aria-hidden', 'true'); // no number: the dash beside it says so
-    }
-    const fill = document.createElement('span');
-    fill.className = 'bar-fill';
-    fill.style.width = `${Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0}%`;
-    track.append(fill);
-    const num = document.createElement('span');
-    num.className = 'bar-value';
-    num.textContent = formatScore(value);
-    li.append(label, track, num);
-    if (part === r.summary?.most_active_body_part) li.classList.add('bar-top');
-    bars.append(li);
-  }
+  renderBodyPartBars($('body-bars'), move.body_part_activity, 'activity', r.summary?.most_active_body_part);
 
   // Rhythm and music.
   setText('rhythm-bpm', rhythm.has_rhythm === false ? 'No steady rhythm' : formatBpm(rhythm.estimated_bpm));

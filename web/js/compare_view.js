@@ -2,11 +2,12 @@
 // (side-by-side video on the reference's clock, similarity timeline, body parts, worst moments).
 
 import * as api from './api.js';
+import { renderBodyPartBars } from './body_bars.js';
 import { createTimelineChart } from './chart.js';
 import { formatRelativeTime, formatScore, humanise } from './format.js';
 import {
   comparableSessions, describeOffset, describeTempo, formatDegrees, formatMoment, formatOffset, formatTempo,
-  kBodyParts, weakestBodyPart, worstMoments,
+  weakestBodyPart, worstMoments,
 } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
@@ -52,41 +53,6 @@ export function comparePickerRequest() {
 
 function setText(id, text) {
   $(id).textContent = text;
-}
-
-function renderBodyParts(parts) {
-  const bars = $('cmp-body-bars');
-  bars.replaceChildren();
-  const weakest = weakestBodyPart(parts);
-  for (const part of kBodyParts) {
-    const value = parts?.[part];
-    const li = document.createElement('li');
-    li.dataset.part = part;
-    const label = document.createElement('span');
-    label.className = 'bar-label';
-    label.textContent = humanise(part);
-    const track = document.createElement('span');
-    track.className = 'bar-track';
-    if (Number.isFinite(value)) {
-      track.setAttribute('role', 'meter');
-      track.setAttribute('aria-label', `${humanise(part)} similarity`);
-      track.setAttribute('aria-valuemin', '0');
-      track.setAttribute('aria-valuemax', '100');
-      track.setAttribute('aria-valuenow', String(Math.round(value)));
-    } else {
-      track.setAttribute('aria-hidden', 'true');
-    }
-    const fill = document.createElement('span');
-    fill.className = 'bar-fill';
-    fill.style.width = `${Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0}%`;
-    track.append(fill);
-    const num = document.createElement('span');
-    num.className = 'bar-value';
-    num.textContent = formatScore(value);
-    li.append(label, track, num);
-    if (part === weakest) li.classList.add('bar-top'); // the part that differs most
-    bars.append(li);
-  }
 }
 
 function renderWorstMoments(moments, seek) {
@@ -145,7 +111,8 @@ export function renderComparison(id, body) {
   setText('cmp-mirror', c.mirror === true ? 'Mirrored' : c.mirror === false ? 'As filmed' : '—');
   setText('cmp-mirror-sub', c.mirror === true ? 'the student was compared as a mirror image'
     : c.mirror === false ? 'the student was compared as filmed' : '');
-  renderBodyParts(c.body_parts);
+  // The highlighted bar is the part that differs most.
+  renderBodyPartBars($('cmp-body-bars'), c.body_parts, 'similarity', weakestBodyPart(c.body_parts));
 
   const videoUrl = body.video_url ?? null;
   $('cmp-download-video').hidden = !videoUrl;
