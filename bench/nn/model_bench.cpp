@@ -34,7 +34,7 @@ void BM_Model(benchmark::State& state, const char* file, bool skip_segmentation)
   }
   const int64_t macs = dd::nn::detail::count_macs(*graph);
   auto model = dd::nn::Model::load_from_buffer(
-      bytes, {dd::nn::Backend::kXnnpack, static_cast<int>(state.range(0))}, skipped_names);
+      bytes, {dd::nn::Backend::kXnnpack, static_cast<int>(state.range(0)), {}}, skipped_names);
   if (!model) {
     state.SkipWithError(model.error().message.c_str());
     return;

@@ -1,7 +1,11 @@
 #include "nn/model.h"
 
+#include <pthreadpool.h>
+
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "nn/detail/executor.h"
 #include "nn/detail/tflite_reader.h"
@@ -12,6 +16,17 @@ size_t TensorInfo::element_count() const {
   size_t count = 1;
   for (int32_t dim : shape) count *= static_cast<size_t>(dim);
   return count;
+}
+
+std::shared_ptr<ThreadPool> ThreadPool::create(int num_threads) {
+  if (num_threads <= 0) num_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  pthreadpool_t handle = num_threads > 1 ? pthreadpool_create(static_cast<size_t>(num_threads)) : nullptr;
+  // pthreadpool_create fails only without memory or threads; running on the caller still works.
+  return std::shared_ptr<ThreadPool>(new ThreadPool(handle, handle != nullptr ? num_threads : 1));
+}
+
+ThreadPool::~ThreadPool() {
+  if (handle_ != nullptr) pthreadpool_destroy(static_cast<pthreadpool_t>(handle_));
 }
 
 Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& path, const ModelOptions& options,

@@ -26,9 +26,30 @@ enum class Backend {
   kReference,  // plain loops, for tests
 };
 
+// Inference worker threads that several models can share. Models that run one after the
+// other (the pose detector, then the landmark model) should share one pool: each pool's idle
+// workers spin for a while after a run, and two pools on two cores fight each other.
+class ThreadPool {
+ public:
+  // num_threads: 0 = all cores. One thread makes a pool without workers (runs on the caller).
+  static std::shared_ptr<ThreadPool> create(int num_threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return size_; }
+  void* native_handle() const { return handle_; }  // pthreadpool_t, or nullptr for one thread
+
+ private:
+  ThreadPool(void* handle, int size) : handle_(handle), size_(size) {}
+  void* handle_;
+  int size_;
+};
+
 struct ModelOptions {
   Backend backend = Backend::kXnnpack;
   int num_threads = 0;  // 0 = all cores; 1 = no thread pool. More threads: lower latency, more CPU.
+  std::shared_ptr<ThreadPool> thread_pool;  // if set, used instead of a pool of num_threads
 };
 
 class Model {

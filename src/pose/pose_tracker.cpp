@@ -65,7 +65,7 @@ Result<std::unique_ptr<PoseTracker>> PoseTracker::create(const PoseOptions& opti
   if (!landmark_path) return landmark_path.error();
 
   nn::ModelOptions model_options;
-  model_options.num_threads = options.num_threads;
+  model_options.thread_pool = nn::ThreadPool::create(options.num_threads);
   auto detector = nn::Model::load(*detector_path, model_options);
   if (!detector) return detector.error();
   DD_TRY(check_shapes(**detector, *detector_path, {kDetectorInputSize * kDetectorInputSize * 3},

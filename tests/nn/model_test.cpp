@@ -33,8 +33,8 @@ TEST_P(PoseModelTest, LoadsWithExpectedInputsAndOutputs) {
 }
 
 TEST_P(PoseModelTest, XnnpackMatchesReference_RandomInput) {
-  auto fast = Model::load(kModelDir / GetParam().file, {Backend::kXnnpack, 2});
-  auto slow = Model::load(kModelDir / GetParam().file, {Backend::kReference, 1});
+  auto fast = Model::load(kModelDir / GetParam().file, {Backend::kXnnpack, 2, {}});
+  auto slow = Model::load(kModelDir / GetParam().file, {Backend::kReference, 1, {}});
   ASSERT_TRUE(fast.has_value()) << fast.error().message;
   ASSERT_TRUE(slow.has_value()) << slow.error().message;
   std::mt19937 rng(7);
@@ -67,8 +67,8 @@ TEST_P(PoseModelTest, XnnpackMatchesReference_RandomInput) {
 
 TEST(PoseModelSkipTest, SkippedSegmentation_OtherOutputsUnchanged) {
   const auto path = kModelDir / "pose_landmark_lite.tflite";
-  auto all = Model::load(path, {Backend::kXnnpack, 1});
-  auto pruned = Model::load(path, {Backend::kXnnpack, 1}, {"Identity_2"});
+  auto all = Model::load(path, {Backend::kXnnpack, 1, {}});
+  auto pruned = Model::load(path, {Backend::kXnnpack, 1, {}}, {"Identity_2"});
   ASSERT_TRUE(all.has_value()) << all.error().message;
   ASSERT_TRUE(pruned.has_value()) << pruned.error().message;
   ASSERT_EQ((*pruned)->outputs().size(), 5u);
@@ -95,10 +95,49 @@ TEST(PoseModelSkipTest, SkippedSegmentation_OtherOutputsUnchanged) {
 
 TEST(PoseModelSkipTest, UnknownSkippedOutput_InvalidArgument) {
   auto model =
-      Model::load(kModelDir / "pose_landmark_lite.tflite", {Backend::kXnnpack, 1}, {"no_such_output"});
+      Model::load(kModelDir / "pose_landmark_lite.tflite", {Backend::kXnnpack, 1, {}}, {"no_such_output"});
   ASSERT_FALSE(model.has_value());
   EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(model.error().message.find("no_such_output"), std::string::npos);
+}
+
+TEST(ThreadPoolTest, SizeFollowsRequest_OneThreadHasNoWorkers) {
+  auto single = ThreadPool::create(1);
+  EXPECT_EQ(single->size(), 1);
+  EXPECT_EQ(single->native_handle(), nullptr);
+  auto pair = ThreadPool::create(2);
+  EXPECT_EQ(pair->size(), 2);
+  EXPECT_NE(pair->native_handle(), nullptr);
+  EXPECT_GE(ThreadPool::create(0)->size(), 1);
+}
+
+// The detector and the landmark model share one pool in the tracker: running them in turn on
+// it gives the same outputs as each on a pool of its own.
+TEST(ThreadPoolTest, SharedPool_ModelsInTurnMatchOwnPools) {
+  auto pool = ThreadPool::create(2);
+  const auto detector_path = kModelDir / "pose_detection.tflite";
+  const auto landmark_path = kModelDir / "pose_landmark_lite.tflite";
+  auto shared_detector = Model::load(detector_path, {Backend::kXnnpack, 0, pool});
+  auto shared_landmark = Model::load(landmark_path, {Backend::kXnnpack, 0, pool}, {"Identity_2"});
+  auto own_detector = Model::load(detector_path, {Backend::kXnnpack, 2, {}});
+  auto own_landmark = Model::load(landmark_path, {Backend::kXnnpack, 2, {}}, {"Identity_2"});
+  ASSERT_TRUE(shared_detector && shared_landmark && own_detector && own_landmark);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  for (int round = 0; round < 2; ++round) {
+    for (auto* pair : {&shared_detector, &shared_landmark}) {
+      Model& shared = ***pair;
+      Model& own = pair == &shared_detector ? **own_detector : **own_landmark;
+      for (size_t i = 0; i < shared.input(0).size(); ++i) shared.input(0)[i] = own.input(0)[i] = pixel(rng);
+      ASSERT_TRUE(shared.run().has_value());
+      ASSERT_TRUE(own.run().has_value());
+      for (size_t o = 0; o < shared.outputs().size(); ++o) {
+        auto a = shared.output(o);
+        auto b = own.output(o);
+        for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << shared.outputs()[o].name << " " << i;
+      }
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, PoseModelTest,

@@ -56,8 +56,8 @@ Op make_op(OpType type, std::vector<int32_t> inputs, int32_t output) {
 // Runs the graph on both backends with the same random inputs; returns max |difference|
 // relative to the largest reference output.
 float backend_difference(const Graph& graph, int threads = 1) {
-  auto fast = create_model(graph, {Backend::kXnnpack, threads});
-  auto slow = create_model(graph, {Backend::kReference, 1});
+  auto fast = create_model(graph, {Backend::kXnnpack, threads, {}});
+  auto slow = create_model(graph, {Backend::kReference, 1, {}});
   EXPECT_TRUE(fast.has_value()) << (fast ? "" : fast.error().message);
   EXPECT_TRUE(slow.has_value()) << (slow ? "" : slow.error().message);
   if (!fast || !slow) return kInf;
@@ -348,7 +348,7 @@ TEST(GraphTest, DeadOpsAndConstantOnlyOps_RunWithoutXnnpackValues) {
   Graph graph = b.build({x}, {sum});
   EXPECT_EQ(remove_dead_ops(graph), 1);
   EXPECT_LE(backend_difference(b.build({x}, {sum})), 1e-6f);
-  auto model = create_model(b.build({x}, {sum}), {Backend::kXnnpack, 1});
+  auto model = create_model(b.build({x}, {sum}), {Backend::kXnnpack, 1, {}});
   ASSERT_TRUE(model.has_value()) << model.error().message;
   std::fill((*model)->input(0).begin(), (*model)->input(0).end(), 0.5f);
   ASSERT_TRUE((*model)->run().has_value());

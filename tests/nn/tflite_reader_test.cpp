@@ -230,11 +230,11 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path) {
 
 // Loads with both backends and runs whatever loads; returns whether the reference load worked.
 bool load_and_run(std::span<const uint8_t> bytes) {
-  auto reference = Model::load_from_buffer(bytes, {Backend::kReference, 1});
+  auto reference = Model::load_from_buffer(bytes, {Backend::kReference, 1, {}});
   if (reference) {
     EXPECT_TRUE((*reference)->run().has_value());
   }
-  auto fast = Model::load_from_buffer(bytes, {Backend::kXnnpack, 1});
+  auto fast = Model::load_from_buffer(bytes, {Backend::kXnnpack, 1, {}});
   if (fast) {
     EXPECT_TRUE((*fast)->run().has_value());
   }
@@ -246,8 +246,8 @@ bool load_and_run(std::span<const uint8_t> bytes) {
 
 TEST(TfliteReaderTest, TinyModel_LoadsAndBackendsAgree) {
   const auto bytes = build_tiny_model();
-  auto fast = Model::load_from_buffer(bytes, {Backend::kXnnpack, 2});
-  auto slow = Model::load_from_buffer(bytes, {Backend::kReference, 1});
+  auto fast = Model::load_from_buffer(bytes, {Backend::kXnnpack, 2, {}});
+  auto slow = Model::load_from_buffer(bytes, {Backend::kReference, 1, {}});
   ASSERT_TRUE(fast.has_value()) << fast.error().message;
   ASSERT_TRUE(slow.has_value()) << slow.error().message;
   ASSERT_EQ((*fast)->outputs().size(), 2u);
@@ -310,7 +310,7 @@ TEST(TfliteReaderTest, HalfToFloat_SpecialValues) {
 }
 
 void expect_error(const std::vector<uint8_t>& bytes, ErrorCode code, const std::string& fragment) {
-  auto model = Model::load_from_buffer(bytes, {Backend::kReference, 1});
+  auto model = Model::load_from_buffer(bytes, {Backend::kReference, 1, {}});
   ASSERT_FALSE(model.has_value());
   EXPECT_EQ(model.error().code, code) << model.error().message;
   EXPECT_NE(model.error().message.find(fragment), std::string::npos) << model.error().message;
@@ -363,7 +363,7 @@ TEST(MalformedModelTest, TruncatedAtEveryLength_Rejected) {
   const auto bytes = build_tiny_model();
   for (size_t length = 0; length < bytes.size(); ++length) {
     std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(length));
-    auto model = Model::load_from_buffer(cut, {Backend::kReference, 1});
+    auto model = Model::load_from_buffer(cut, {Backend::kReference, 1, {}});
     EXPECT_FALSE(model.has_value()) << "length " << length;
   }
 }

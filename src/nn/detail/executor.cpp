@@ -155,14 +155,12 @@ class XnnpackModel final : public GraphModel {
   explicit XnnpackModel(Graph graph) : GraphModel(std::move(graph)) {}
   ~XnnpackModel() override {
     if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
-    if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
   }
 
-  Status build(int num_threads) {
+  Status build(std::shared_ptr<ThreadPool> thread_pool) {
     DD_TRY(initialize_xnnpack());
     partition();
-    if (num_threads <= 0) num_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    if (num_threads > 1) threadpool_ = pthreadpool_create(static_cast<size_t>(num_threads));
+    thread_pool_ = std::move(thread_pool);
     if (!xnn_ops_.empty()) DD_TRY(build_runtime());
     for (const Op& op : host_ops_) buffers_.allocate(graph_, op.outputs[0]);
     host_sequence_.prepare(graph_, host_ops_, buffers_);
@@ -245,7 +243,10 @@ class XnnpackModel final : public GraphModel {
       DD_TRY(xnn_check(define_node(subgraph, op, in, *out), std::string("define ") + op_type_name(op.type)));
     }
 
-    DD_TRY(xnn_check(xnn_create_runtime_v2(subgraph, threadpool_, 0, &runtime_), "create the runtime"));
+    // Yielding after each run puts the workers to sleep instead of spinning, so they leave the
+    // cores to the decoder and encoder threads between frames.
+    DD_TRY(xnn_check(xnn_create_runtime_v2(subgraph, static_cast<pthreadpool_t>(thread_pool_->native_handle()),
+                                           XNN_FLAG_YIELD_WORKERS, &runtime_), "create the runtime"));
     std::vector<xnn_external_value> externals;
     for (size_t t = 0; t < graph_.tensors.size(); ++t) {
       if (external[t] && ids[t] != XNN_INVALID_VALUE_ID)
@@ -301,7 +302,7 @@ class XnnpackModel final : public GraphModel {
     return xnn_status_unsupported_parameter;
   }
 
-  pthreadpool_t threadpool_ = nullptr;
+  std::shared_ptr<ThreadPool> thread_pool_;
   xnn_runtime_t runtime_ = nullptr;
   std::vector<Op> xnn_ops_, host_ops_;
   HostSequence host_sequence_;
@@ -329,7 +330,7 @@ Result<std::unique_ptr<Model>> create_model(Graph graph, const ModelOptions& opt
   const int folded = fold_pads(graph);
   DD_LOG_DEBUG("nn: folded {} PAD ops into convolutions", folded);
   auto model = std::make_unique<XnnpackModel>(std::move(graph));
-  DD_TRY(model->build(options.num_threads));
+  DD_TRY(model->build(options.thread_pool ? options.thread_pool : ThreadPool::create(options.num_threads)));
   return std::unique_ptr<Model>(std::move(model));
 }
 
