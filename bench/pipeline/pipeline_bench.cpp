@@ -75,7 +75,7 @@ void BM_AnalyzeVtestWithVideo(benchmark::State& state) { analyze(state, kVtest, 
 // Argument: inference threads.
 BENCHMARK(BM_Analyze1080pWithVideo)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_Analyze1080pNoVideo)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
-BENCHMARK(BM_Analyze720pWithVideo)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_Analyze720pWithVideo)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_AnalyzeVtestWithVideo)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
