@@ -63,9 +63,8 @@ void BM_CropAndDecode1080p(benchmark::State& state) {
   std::vector<float> raw(kModelLandmarkCount * 5, 128.0f);
   std::vector<float> heatmap(kHeatmapSize * kHeatmapSize * kModelLandmarkCount, 1.0f);
   const NormalizedRect roi{0.5f, 0.55f, 0.45f, 0.8f, 0.2f};
-  cv::Mat scratch;
   for (auto _ : state) {
-    roi_to_tensor(frame, roi, kLandmarkInputSize, input, scratch);
+    roi_to_tensor(frame, roi, kLandmarkInputSize, input);
     ModelLandmarks landmarks = decode_roi_landmarks(raw);
     refine_landmarks_from_heatmap(landmarks, heatmap, kHeatmapSize, kModelLandmarkCount, kHeatmapKernelSize,
                                   kHeatmapMinConfidence);
@@ -83,9 +82,8 @@ void BM_DetectorInput1080p(benchmark::State& state) {
     return;
   }
   std::vector<float> input(dd::pose::kDetectorInputSize * dd::pose::kDetectorInputSize * 3);
-  cv::Mat scratch;
   for (auto _ : state) {
-    dd::pose::letterbox_to_tensor(frame, dd::pose::kDetectorInputSize, input, scratch);
+    dd::pose::letterbox_to_tensor(frame, dd::pose::kDetectorInputSize, input);
     benchmark::DoNotOptimize(input.data());
   }
 }

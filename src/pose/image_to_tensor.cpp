@@ -1,8 +1,7 @@
 #include "pose/image_to_tensor.h"
 
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/result.h"
@@ -15,10 +14,65 @@ void check_arguments(const cv::Mat& rgb, int size, std::span<float> tensor) {
   DD_CHECK(size > 0 && tensor.size() == static_cast<size_t>(size) * size * 3, "tensor size mismatch");
 }
 
-void warp(const cv::Mat& rgb, const cv::Matx23d& matrix, int size, cv::Mat& scratch) {
-  scratch.create(size, size, CV_8UC3);
-  cv::warpAffine(rgb, scratch, cv::Mat(matrix), cv::Size(size, size), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-                 cv::BORDER_REPLICATE);
+// Byte -> float by table: cheaper than 12 int-to-float conversions a sample.
+constexpr std::array<float, 256> kLevel = [] {
+  std::array<float, 256> levels{};
+  for (int i = 0; i < 256; ++i) levels[i] = static_cast<float>(i);
+  return levels;
+}();
+
+// The left (top) tap of a bilinear sample at pixel-centre coordinate c on an axis of pixels
+// 0..max, and the weight of the tap after it. Outside the frame both taps clamp to the edge
+// pixel; a NaN coordinate lands there too.
+struct Taps {
+  int first;
+  float weight;
+};
+inline Taps taps(double c, int max) {
+  const double shifted = c + 1.0;  // >= 0 wherever truncation must act as floor
+  if (shifted >= 0.0 && shifted < max + 1.0) {
+    const int first = static_cast<int>(shifted) - 1;
+    return {first, static_cast<float>(c - first)};  // exact: c - floor(c)
+  }
+  if (std::isnan(c)) return {-1, 0.0f};
+  // Both taps are the edge pixel, but blended with the true weights as a GL sampler does:
+  // (1 - f) * p + f * p is not always p in float.
+  return {shifted >= max + 1.0 ? max : -1, static_cast<float>(c - std::floor(c))};
+}
+
+// Bilinear sampling in float, as a GL texture unit does: the source point keeps its full
+// sub-pixel position and the blend is not rounded to 8 bits (cv::warpAffine quantises the
+// position to 1/32 px and the result to whole levels, enough to tip near-threshold scores).
+// Coordinates beyond the frame clamp to the edge pixels. Writes value * scale + offset;
+// where inside(u, v) is false, writes `outside` without sampling.
+template <typename Inside>
+void sample_bilinear(const cv::Mat& rgb, const cv::Matx23d& m, int size, float scale, float offset,
+                     float outside, Inside inside, float* out) {
+  const int max_x = rgb.cols - 1;
+  const int max_y = rgb.rows - 1;
+  for (int v = 0; v < size; ++v) {
+    for (int u = 0; u < size; ++u, out += 3) {
+      if (!inside(u, v)) {
+        out[0] = out[1] = out[2] = outside;
+        continue;
+      }
+      const Taps tx = taps(m(0, 0) * u + m(0, 1) * v + m(0, 2), max_x);
+      const Taps ty = taps(m(1, 0) * u + m(1, 1) * v + m(1, 2), max_y);
+      const int xa = std::max(tx.first, 0), xb = std::min(tx.first + 1, max_x);
+      const uint8_t* row_a = rgb.ptr<uint8_t>(std::max(ty.first, 0));
+      const uint8_t* row_b = rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y));
+      const uint8_t* p00 = row_a + 3 * xa;
+      const uint8_t* p01 = row_a + 3 * xb;
+      const uint8_t* p10 = row_b + 3 * xa;
+      const uint8_t* p11 = row_b + 3 * xb;
+      const float fx = tx.weight, fy = ty.weight;
+      const float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      for (int c = 0; c < 3; ++c) {
+        const float value = w00 * kLevel[p00[c]] + w01 * kLevel[p01[c]] + w10 * kLevel[p10[c]] + w11 * kLevel[p11[c]];
+        out[c] = value * scale + offset;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -47,46 +101,27 @@ NormalizedRect letterbox_roi(int width, int height) {
                         0.0f};
 }
 
-void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor, cv::Mat& scratch) {
+void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor) {
   check_arguments(rgb, size, tensor);
   const NormalizedRect roi = letterbox_roi(rgb.cols, rgb.rows);
   const cv::Matx23d m = roi_sampling_matrix(roi, rgb.cols, rgb.rows, size);
-  warp(rgb, m, size, scratch);
   // The GL path zeroes samples whose texture coordinate leaves [0,1] (a hard edge, no
   // blending), so a tensor row/column is padding iff its pixel-edge coordinate is outside.
-  std::vector<uint8_t> column_inside(static_cast<size_t>(size));
-  for (int u = 0; u < size; ++u) {
-    const double x_edge = m(0, 0) * u + m(0, 2) + 0.5;
-    column_inside[u] = x_edge >= 0.0 && x_edge <= rgb.cols;
+  std::vector<uint8_t> column_inside(static_cast<size_t>(size)), row_inside(static_cast<size_t>(size));
+  for (int i = 0; i < size; ++i) {
+    const double x_edge = m(0, 0) * i + m(0, 2) + 0.5;
+    const double y_edge = m(1, 1) * i + m(1, 2) + 0.5;
+    column_inside[i] = x_edge >= 0.0 && x_edge <= rgb.cols;
+    row_inside[i] = y_edge >= 0.0 && y_edge <= rgb.rows;
   }
-  constexpr float kScale = 2.0f / 255.0f;
-  float* out = tensor.data();
-  for (int v = 0; v < size; ++v) {
-    const double y_edge = m(1, 1) * v + m(1, 2) + 0.5;
-    const bool row_inside = y_edge >= 0.0 && y_edge <= rgb.rows;
-    const uint8_t* in = scratch.ptr<uint8_t>(v);
-    for (int u = 0; u < size; ++u, in += 3, out += 3) {
-      if (row_inside && column_inside[u]) {
-        out[0] = in[0] * kScale - 1.0f;
-        out[1] = in[1] * kScale - 1.0f;
-        out[2] = in[2] * kScale - 1.0f;
-      } else {
-        out[0] = out[1] = out[2] = -1.0f;
-      }
-    }
-  }
+  sample_bilinear(rgb, m, size, 2.0f / 255.0f, -1.0f, -1.0f,
+                  [&](int u, int v) { return row_inside[v] && column_inside[u]; }, tensor.data());
 }
 
-void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor,
-                   cv::Mat& scratch) {
+void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor) {
   check_arguments(rgb, size, tensor);
-  warp(rgb, roi_sampling_matrix(roi, rgb.cols, rgb.rows, size), size, scratch);
-  constexpr float kScale = 1.0f / 255.0f;
-  float* out = tensor.data();
-  for (int v = 0; v < size; ++v) {
-    const uint8_t* in = scratch.ptr<uint8_t>(v);
-    for (int i = 0; i < size * 3; ++i) *out++ = in[i] * kScale;
-  }
+  sample_bilinear(rgb, roi_sampling_matrix(roi, rgb.cols, rgb.rows, size), size, 1.0f / 255.0f, 0.0f, 0.0f,
+                  [](int, int) { return true; }, tensor.data());
 }
 
 }  // namespace dd::pose

@@ -19,13 +19,12 @@ cv::Matx23d roi_sampling_matrix(const NormalizedRect& roi, int width, int height
 NormalizedRect letterbox_roi(int width, int height);
 
 // Writes the letterboxed rgb frame into a size x size x 3 NHWC tensor with values in
-// [-1,1]; samples outside the frame read -1. scratch is reused between calls.
+// [-1,1]; samples outside the frame read -1.
 // DD_CHECKs that tensor holds size*size*3 floats and rgb is a non-empty CV_8UC3 image.
-void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor, cv::Mat& scratch);
+void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor);
 
 // Writes the rotated roi of the rgb frame into a size x size x 3 NHWC tensor with values
 // in [0,1], replicating the frame's edge pixels outside it. Same checks as above.
-void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor,
-                   cv::Mat& scratch);
+void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor);
 
 }  // namespace dd::pose

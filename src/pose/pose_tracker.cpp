@@ -93,12 +93,13 @@ void PoseTracker::lose_track() {
 }
 
 Result<std::optional<NormalizedRect>> PoseTracker::detect(const cv::Mat& rgb) {
-  letterbox_to_tensor(rgb, kDetectorInputSize, detector_->input(0), scratch_);
+  letterbox_to_tensor(rgb, kDetectorInputSize, detector_->input(0));
   DD_TRY(detector_->run());
   std::vector<Detection> detections =
       decode_detections(detector_->output(0), detector_->output(1), options_.min_detection_confidence);
   if (detections.empty()) return std::optional<NormalizedRect>();
   detections = weighted_non_max_suppression(std::move(detections), kNmsIouThreshold);
+  DD_LOG_DEBUG("pose: detector kept {} people, best score {:.4f}", detections.size(), detections.front().score);
   // Only the best cluster is kept: one person.
   const Detection best = remove_letterbox(detections.front(), square_letterbox_padding(rgb.cols, rgb.rows));
   return std::optional<NormalizedRect>(
@@ -119,7 +120,8 @@ Result<PoseFrame> PoseTracker::process(const cv::Mat& rgb, int64_t index, double
   const int height = rgb.rows;
 
   std::optional<NormalizedRect> roi;
-  if (!options_.static_image_mode && previous_roi_) {
+  const bool tracked = !options_.static_image_mode && previous_roi_.has_value();
+  if (tracked) {
     roi = previous_roi_;
   } else {
     auto detected = detect(rgb);
@@ -132,9 +134,10 @@ Result<PoseFrame> PoseTracker::process(const cv::Mat& rgb, int64_t index, double
   }
   frame.roi = *roi;
 
-  roi_to_tensor(rgb, *roi, kLandmarkInputSize, landmark_->input(0), scratch_);
+  roi_to_tensor(rgb, *roi, kLandmarkInputSize, landmark_->input(0));
   DD_TRY(landmark_->run());
   frame.pose_score = landmark_->output(kPoseFlag)[0];
+  DD_LOG_DEBUG("pose: frame {} ({}) pose flag {:.4f}", index, tracked ? "tracked" : "detected", frame.pose_score);
   if (!(static_cast<double>(frame.pose_score) > static_cast<double>(options_.min_tracking_confidence))) {
     lose_track();
     return frame;

@@ -64,7 +64,6 @@ class PoseTracker {
   std::unique_ptr<nn::Model> landmark_;
   PoseSmoother smoother_;
   std::optional<NormalizedRect> previous_roi_;
-  cv::Mat scratch_;
 };
 
 }  // namespace dd::pose

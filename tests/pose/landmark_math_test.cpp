@@ -66,8 +66,7 @@ TEST(SamplingMatrixTest, RotatedRoi_TensorCentreMapsToRoiCentre) {
 TEST(ImageToTensorTest, Letterbox_PadsWithMinusOneAndScalesValues) {
   cv::Mat rgb(100, 200, CV_8UC3, cv::Scalar(255, 0, 51));
   std::vector<float> tensor(224 * 224 * 3);
-  cv::Mat scratch;
-  letterbox_to_tensor(rgb, 224, tensor, scratch);
+  letterbox_to_tensor(rgb, 224, tensor);
   // 200x100 in a 200x200 square: rows 0..55 and 168..223 are padding.
   const auto at = [&](int row, int col, int c) { return tensor[(row * 224 + col) * 3 + c]; };
   EXPECT_EQ(at(0, 100, 0), -1.0f);
@@ -84,14 +83,26 @@ TEST(ImageToTensorTest, RoiCrop_ReplicatesBorderAndSamplesGradient) {
   cv::Mat rgb(64, 256, CV_8UC3);
   for (int x = 0; x < 256; ++x) rgb.col(x).setTo(cv::Scalar(x, x, x));
   std::vector<float> tensor(256 * 256 * 3);
-  cv::Mat scratch;
   // ROI: 512 px square centred on the frame: half of it is outside, replicated.
-  roi_to_tensor(rgb, {0.5f, 0.5f, 2.0f, 8.0f, 0.0f}, 256, tensor, scratch);
+  roi_to_tensor(rgb, {0.5f, 0.5f, 2.0f, 8.0f, 0.0f}, 256, tensor);
   const auto at = [&](int row, int col) { return tensor[(row * 256 + col) * 3] * 255.0f; };
   EXPECT_NEAR(at(128, 0), 0.0f, 1e-4);      // left of the frame: column 0 replicated
   EXPECT_NEAR(at(128, 255), 255.0f, 1e-4);  // right: column 255 replicated
-  // Tensor column u samples x = 2u - 127.5; u = 100 -> x = 72.5 -> value 72.5 (rounded by the 8-bit warp).
-  EXPECT_NEAR(at(128, 100), 72.5f, 0.6f);
+  // Tensor column u samples x = 2u - 127.5; u = 100 -> x = 72.5 -> value 72.5, not rounded to a level.
+  EXPECT_NEAR(at(128, 100), 72.5f, 1e-4);
+}
+
+// A GL sampler keeps the full sub-pixel position; cv::warpAffine would snap it to 1/32 px
+// (x = 100.01 -> 100.0) and round the blend to a whole level.
+TEST(ImageToTensorTest, RoiCrop_SamplesAtFullSubPixelPrecision) {
+  cv::Mat rgb(64, 256, CV_8UC3);
+  for (int x = 0; x < 256; ++x) rgb.col(x).setTo(cv::Scalar(x, x, x));
+  std::vector<float> tensor(256 * 256 * 3);
+  // 256 px wide ROI shifted right by 0.01 px: tensor column u samples x = u + 0.01.
+  roi_to_tensor(rgb, {(128.0f + 0.01f) / 256.0f, 0.5f, 1.0f, 4.0f, 0.0f}, 256, tensor);
+  const auto at = [&](int row, int col) { return tensor[(row * 256 + col) * 3] * 255.0f; };
+  EXPECT_NEAR(at(128, 100), 100.01f, 2e-3f);
+  EXPECT_NEAR(at(128, 200), 200.01f, 2e-3f);
 }
 
 TEST(DecodeLandmarksTest, ScalesCoordinatesAndAppliesSigmoid) {
