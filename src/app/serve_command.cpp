@@ -88,6 +88,11 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->envname("MAX_STORAGE_GB")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  command->add_option("--upload-min-rate", config->min_upload_rate,
+                      "Bytes a second a request body must average after the read timeout (0: no floor)")
+      ->envname("UPLOAD_MIN_RATE")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command->add_option("--io-threads", config->io_threads, "Threads serving the network")
       ->envname("IO_THREADS")
       ->check(CLI::Range(1, 64))

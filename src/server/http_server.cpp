@@ -323,6 +323,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // is lowered for everything but uploads once the route is known.
     parser_->body_limit(static_cast<uint64_t>(context_.config.max_file_size) + kMultipartOverheadBytes);
     body_.clear();
+    body_bytes_ = 0;
     upload_.reset();
     stream_.expires_after(seconds(context_.config.read_timeout_s));
     http::async_read_header(stream_, buffer_, *parser_,
@@ -447,7 +448,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     chunk_.resize(kChunkBytes);
     parser_->get().body().data = chunk_.data();
     parser_->get().body().size = chunk_.size();
-    stream_.expires_after(seconds(context_.config.read_timeout_s));
+    stream_.expires_at(body_read_deadline());
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_body, shared_from_this()));
   }
 
@@ -462,6 +463,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return close();
     }
     const size_t received = chunk_.size() - parser_->get().body().size;
+    body_bytes_ += received;
     const std::string_view data(chunk_.data(), received);
     if (upload_) {
       if (auto fed = upload_->feed(data); !fed) {
@@ -475,6 +477,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       body_.append(data);
     }
     read_body();
+  }
+
+  // Each read has read_timeout_s, and the body as a whole must keep up min_upload_rate after
+  // that much grace: a body trickled a few bytes per read would otherwise hold the
+  // connection (and a partial upload) for days.
+  std::chrono::steady_clock::time_point body_read_deadline() const {
+    const ServerConfig& config = context_.config;
+    const auto grace = seconds(config.read_timeout_s);
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    if (config.min_upload_rate > 0) {
+      const auto earned = seconds(static_cast<double>(body_bytes_) / config.min_upload_rate);
+      deadline = std::min(deadline, started_ + grace + earned);
+    }
+    return deadline;
   }
 
   void on_body_complete() {
@@ -644,6 +660,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::buffer_body>> parser_;
   std::vector<char> chunk_;
   std::string body_;
+  uint64_t body_bytes_ = 0;  // request body bytes received so far
   std::unique_ptr<UploadReceiver> upload_;
   std::unique_ptr<FileSend> file_send_;
   std::string method_, target_, path_, range_, content_range_, cors_origin_;

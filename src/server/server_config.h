@@ -23,6 +23,9 @@ struct ServerConfig {
   int64_t max_storage_bytes = 0;            // MAX_STORAGE_GB: oldest sessions go first when over (0: no limit)
   int io_threads = 2;                       // threads running the network event loop
   double read_timeout_s = 30;               // deadline of every socket read
+  // UPLOAD_MIN_RATE: a request body must average at least this many bytes a second once
+  // read_timeout_s has passed, else the connection is cut (0: no floor). 16 KiB/s is 128 kbit/s.
+  double min_upload_rate = 16 * 1024;
   double keepalive_interval_s = 20;         // WebSocket keepalive when idle
   double progress_interval_s = 0.25;        // at most ~4 progress messages a second
   std::string api_token;                    // API_TOKEN: when set, required by /api/* and /ws/*

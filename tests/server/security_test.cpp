@@ -467,6 +467,35 @@ TEST_F(SecurityTest, ChunkedUploadWithoutEnd_TimesOutAndLeavesNoFile) {
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
 }
 
+// Every 64 KiB read arrives well within read_timeout_s (1 s here), but the body averages
+// ~200 KiB/s: below UPLOAD_MIN_RATE the connection is cut once the grace (read_timeout_s)
+// has passed, instead of lasting the 10 s the trickle would take.
+TEST_F(SecurityTest, UploadBelowMinimumRate_IsCutAndLeavesNoFile) {
+  config_.min_upload_rate = 1024 * 1024;
+  start();
+  RawSocket socket(port());
+  const std::string head = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n";
+  const size_t body_size = head.size() + 2000000;
+  socket.send_bytes("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+                    "Content-Length: " + std::to_string(body_size) + "\r\n\r\n" + head);
+  const auto start_time = Clock::now();
+  bool cut = false;
+  while (!cut && Clock::now() - start_time < std::chrono::seconds(8)) {
+    cut = !socket.send_bytes(std::string(20 * 1024, 'v'));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!cut) {
+      socket.read_until_closed(std::chrono::milliseconds(1));
+      cut = socket.closed();
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start_time).count();
+  EXPECT_TRUE(cut);
+  EXPECT_LT(seconds, 3.0);  // 1 s of grace + ~0.25 s earned by the bytes received at 1 MiB/s
+  for (int i = 0; i < 100 && session_dir_count() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(session_dir_count(), 1u);
+  EXPECT_EQ(store_->list_sessions()->size(), 1u);
+}
+
 TEST_F(SecurityTest, InvalidWebSocketFrames_CloseOnlyThatConnection) {
   start();
   const std::vector<std::string> frames = {
