@@ -714,20 +714,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::steady_timer retry_;
 };
 
-// Removes session directories without a store row: leftovers of uploads cut by a crash.
-void remove_orphan_directories(const fs::path& sessions_dir, store::Store& store) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(sessions_dir, ec)) {
-    const std::string id = entry.path().filename().string();
-    auto session = store.get_session(id, /*with_results=*/false);
-    if (!session && session.error().code == ErrorCode::kNotFound) {
-      DD_LOG_INFO("server: removing orphan session directory {}", entry.path().string());
-      std::error_code remove_ec;
-      fs::remove_all(entry.path(), remove_ec);
-    }
-  }
-}
-
 }  // namespace
 
 struct Server::Impl {
@@ -761,7 +747,6 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   if (fs_ec) {
     return make_error(ErrorCode::kUnavailable, "cannot create " + sessions_dir.string() + ": " + fs_ec.message());
   }
-  remove_orphan_directories(sessions_dir, store);
 
   auto impl = std::make_unique<Impl>(config, store, std::move(runner), std::move(prober), std::move(compare_runner));
   beast::error_code ec;
@@ -781,7 +766,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   impl->listener = std::make_shared<Listener>(impl->io, std::move(acceptor), impl->context);
   impl->listener->run();
   impl->cleaner = std::make_unique<SessionCleaner>(
-      store, config.data_dir, CleanupPolicy{config.session_ttl_s, config.max_storage_bytes});
+      store, config.data_dir, CleanupPolicy{config.session_ttl_s, config.max_storage_bytes, 3600});
   impl->jobs.start();
   for (int i = 0; i < std::max(1, config.io_threads); ++i) {
     impl->threads.emplace_back([io = &impl->io] { io->run(); });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <system_error>
 #include <vector>
 
@@ -31,6 +32,38 @@ bool remove_session(store::Store& store, const fs::path& dir, const std::string&
   std::error_code ec;
   fs::remove_all(dir, ec);
   return true;
+}
+
+// The newest modification time of dir and its direct entries, in unix ms; nullopt if unreadable.
+std::optional<int64_t> last_change_ms(const fs::path& dir) {
+  std::error_code ec;
+  auto newest = fs::last_write_time(dir, ec);
+  if (ec) return std::nullopt;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::error_code time_ec;
+    const auto changed = it->last_write_time(time_ec);
+    if (!time_ec) newest = std::max(newest, changed);
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::file_clock::to_sys(newest).time_since_epoch())
+      .count();
+}
+
+int remove_orphan_directories(store::Store& store, const fs::path& sessions_dir, double idle_s, int64_t now_ms) {
+  int removed = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(sessions_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    auto session = store.get_session(id, /*with_results=*/false);
+    if (session || session.error().code != ErrorCode::kNotFound) continue;
+    const auto changed_ms = last_change_ms(it->path());
+    if (!changed_ms || static_cast<double>(now_ms - *changed_ms) < idle_s * 1000.0) continue;
+    DD_LOG_INFO("server: removing orphan session directory {}", it->path().string());
+    std::error_code remove_ec;
+    fs::remove_all(it->path(), remove_ec);
+    if (!remove_ec) ++removed;
+  }
+  return removed;
 }
 
 int64_t unix_now_ms() {
@@ -76,6 +109,7 @@ Result<int> clean_sessions(store::Store& store, const fs::path& data_dir, const 
     }
   }
   if (removed > 0) DD_LOG_INFO("server: cleanup removed {} session(s); {} bytes remain", removed, total_bytes);
+  remove_orphan_directories(store, sessions_dir, policy.orphan_idle_s, now_ms);
   return removed;
 }
 

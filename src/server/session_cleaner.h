@@ -1,6 +1,7 @@
 // Storage housekeeping: removes sessions older than SESSION_TTL and, while the sessions'
 // files exceed MAX_STORAGE_GB, the oldest ones; at start and then hourly. Jobs that are
-// queued or running are never touched.
+// queued or running are never touched. Session directories without a store row that have
+// not changed for an hour (uploads cut by a crash) are removed too.
 #pragma once
 
 #include <condition_variable>
@@ -17,9 +18,14 @@ namespace dd::server {
 struct CleanupPolicy {
   double session_ttl_s = 24 * 3600;  // 0 keeps sessions forever
   int64_t max_storage_bytes = 0;     // 0 means no limit
+  // A directory without a store row may be an upload still streaming in, on this node or, with
+  // a shared DATA_DIR, on another; one unchanged for this long is a leftover. (A live upload
+  // writes at least every read timeout, or is cut.)
+  double orphan_idle_s = 3600;
 };
 
-// Removes the sessions the policy condemns at time now_ms; returns how many it removed.
+// Removes the sessions the policy condemns at time now_ms (unix ms), and the orphan
+// directories idle since before now_ms - orphan_idle_s; returns how many sessions it removed.
 // Fails only when the store cannot list sessions.
 Result<int> clean_sessions(store::Store& store, const std::filesystem::path& data_dir, const CleanupPolicy& policy,
                            int64_t now_ms);

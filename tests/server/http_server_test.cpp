@@ -652,13 +652,21 @@ TEST_F(ServerTest, Restart_KeepsFinishedSessionsAndFailsInterruptedOnes) {
   EXPECT_EQ(interrupted["error"], kShutdownReason);
 }
 
-TEST_F(ServerTest, Restart_RemovesOrphanUploadDirectories) {
+// An upload cut by a crash leaves a directory without a row; one idle for an hour goes at
+// start. A fresh one may be another node's upload still streaming in, and stays.
+TEST_F(ServerTest, Restart_RemovesIdleOrphanUploadDirectories) {
   start();
   const std::string id = upload_clip();
   server_.reset();
-  fs::create_directories(config_.data_dir / "sessions" / "deadbeefdeadbeefdeadbeefdeadbeef");
+  const fs::path leftover = config_.data_dir / "sessions" / "deadbeefdeadbeefdeadbeefdeadbeef";
+  const fs::path streaming = config_.data_dir / "sessions" / "0123456789abcdef0123456789abcdef";
+  fs::create_directories(leftover);
+  fs::create_directories(streaming);
+  fs::last_write_time(leftover, fs::file_time_type::clock::now() - std::chrono::hours(2));
   start();
-  EXPECT_FALSE(fs::exists(config_.data_dir / "sessions" / "deadbeefdeadbeefdeadbeefdeadbeef"));
+  for (int i = 0; i < 200 && fs::exists(leftover); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(fs::exists(leftover));
+  EXPECT_TRUE(fs::exists(streaming));
   EXPECT_TRUE(fs::exists(config_.data_dir / "sessions" / id / "input.mp4"));
 }
 

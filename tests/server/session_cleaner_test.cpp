@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -55,7 +56,7 @@ TEST_F(SessionCleanerTest, Ttl_RemovesOldFinishedSessionsOnly) {
   add("old_running", 30 * kHourMs, 100);
   add("new", 1 * kHourMs, 100);
   ASSERT_TRUE(store_->enqueue_job("old_running", nlohmann::json::object()));
-  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{24 * 3600.0, 0}, kNowMs);
+  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{24 * 3600.0, 0, 3600}, kNowMs);
   ASSERT_TRUE(removed.has_value());
   EXPECT_EQ(*removed, 1);
   EXPECT_FALSE(exists("old"));
@@ -68,7 +69,7 @@ TEST_F(SessionCleanerTest, StorageLimit_RemovesOldestFirstUntilUnder) {
   add("a", 5 * kHourMs, 1000);
   add("b", 4 * kHourMs, 1000);
   add("c", 3 * kHourMs, 1000);
-  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{0, 2000}, kNowMs);
+  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{0, 2000, 3600}, kNowMs);
   ASSERT_TRUE(removed.has_value());
   EXPECT_EQ(*removed, 1);
   EXPECT_FALSE(exists("a"));
@@ -78,10 +79,37 @@ TEST_F(SessionCleanerTest, StorageLimit_RemovesOldestFirstUntilUnder) {
 
 TEST_F(SessionCleanerTest, NoLimits_RemovesNothing) {
   add("a", 500 * kHourMs, 1000);
-  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{0, 0}, kNowMs);
+  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{0, 0, 3600}, kNowMs);
   ASSERT_TRUE(removed.has_value());
   EXPECT_EQ(*removed, 0);
   EXPECT_TRUE(exists("a"));
+}
+
+void set_change_time(const fs::path& dir, int64_t unix_ms) {
+  const auto time = std::chrono::file_clock::from_sys(std::chrono::sys_time<std::chrono::milliseconds>(
+      std::chrono::milliseconds(unix_ms)));
+  for (const auto& entry : fs::directory_iterator(dir)) fs::last_write_time(entry.path(), time);
+  fs::last_write_time(dir, time);
+}
+
+// A directory without a row may be an upload still streaming in (here or on another node
+// sharing DATA_DIR): only one unchanged for orphan_idle_s is a leftover. A row protects a
+// directory however old its files are.
+TEST_F(SessionCleanerTest, OrphanDirectories_OnlyIdleOnesRemoved) {
+  add("recorded", 0, 10);
+  set_change_time(data_dir_ / "sessions" / "recorded", kNowMs - 100 * kHourMs);
+  for (const char* name : {"streaming", "leftover"}) {
+    fs::create_directories(data_dir_ / "sessions" / name);
+    std::ofstream(data_dir_ / "sessions" / name / "input.mp4") << "partial";
+  }
+  set_change_time(data_dir_ / "sessions" / "streaming", kNowMs - 60'000);
+  set_change_time(data_dir_ / "sessions" / "leftover", kNowMs - 2 * kHourMs);
+  auto removed = clean_sessions(*store_, data_dir_, CleanupPolicy{0, 0, 3600}, kNowMs);
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(*removed, 0);  // sessions; orphans are not counted
+  EXPECT_TRUE(exists("recorded"));
+  EXPECT_TRUE(fs::exists(data_dir_ / "sessions" / "streaming" / "input.mp4"));
+  EXPECT_FALSE(fs::exists(data_dir_ / "sessions" / "leftover"));
 }
 
 }  // namespace
