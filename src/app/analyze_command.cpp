@@ -18,6 +18,7 @@ struct AnalyzeArgs {
   std::string model = "full";
   bool no_video = false;
   int threads = 0;
+  int overlay_size = pipeline::PipelineOptions{}.overlay_max_size;
 };
 
 int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
@@ -25,6 +26,7 @@ int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
   options.model = args.model;
   options.write_video = !args.no_video;
   options.num_threads = args.threads;
+  options.overlay_max_size = args.overlay_size;
   options.model_dir = global.model_dir;
 
   std::stop_source stop;
@@ -54,6 +56,10 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
       ->capture_default_str();
   command->add_flag("--no-video", args->no_video, "Skip the overlay video (about twice as fast)");
+  command->add_option("--overlay-size", args->overlay_size,
+                      "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command->add_option("--threads", args->threads, "Inference threads (0 = all cores)")
       ->envname("DD_THREADS")
       ->check(CLI::NonNegativeNumber)

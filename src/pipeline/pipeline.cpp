@@ -32,9 +32,13 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Frames decoded ahead of the consumer: enough to hide decode jitter, small enough that a
-// 4K stream holds ~200 MB at most.
-constexpr size_t kFrameQueueCapacity = 8;
+// Frames decoded ahead of the consumer: up to 8 to hide decode jitter, fewer when frames are
+// big (two 4K RGB frames are 50 MB), so the queue holds at most ~64 MB.
+constexpr size_t kMaxQueuedFrames = 8;
+constexpr size_t kMinQueuedFrames = 2;
+constexpr size_t kQueueBudgetBytes = 64u << 20;
+// Below this the overlay's HUD text is no longer legible.
+constexpr int kMinOverlaySize = 120;
 // Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
 constexpr int kAudioSampleRate = 22050;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
@@ -53,6 +57,9 @@ Status validate_options(const PipelineOptions& options) {
   if (!valid_probability(options.min_tracking_confidence))
     return make_error(ErrorCode::kInvalidArgument, "min_tracking_confidence must be within 0..1");
   if (options.num_threads < 0) return make_error(ErrorCode::kInvalidArgument, "num_threads must be >= 0");
+  if (options.overlay_max_size != 0 && options.overlay_max_size < kMinOverlaySize)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "overlay_max_size must be 0 (the input's size) or at least " + std::to_string(kMinOverlaySize));
   return ok_status();
 }
 
@@ -106,11 +113,17 @@ class ProgressReporter {
 // Decodes `input` on its own thread into a bounded queue; the caller consumes frames in order.
 class FrameSource {
  public:
-  static Result<std::unique_ptr<FrameSource>> open(const fs::path& input) {
-    auto reader = video::VideoReader::open(input, video::ReaderOptions{});
+  static Result<std::unique_ptr<FrameSource>> open(const fs::path& input,
+                                                   const video::ReaderOptions& options = {}) {
+    auto reader = video::VideoReader::open(input, options);
     if (!reader) return reader.error();
-    return std::unique_ptr<FrameSource>(new FrameSource(std::move(*reader)));
+    const cv::Size size = (*reader)->output_size();
+    const size_t frame_bytes = std::max<size_t>(1, static_cast<size_t>(size.width) * size.height * 3);
+    const size_t capacity = std::clamp(kQueueBudgetBytes / frame_bytes, kMinQueuedFrames, kMaxQueuedFrames);
+    return std::unique_ptr<FrameSource>(new FrameSource(std::move(*reader), capacity));
   }
+
+  cv::Size frame_size() const { return reader_->output_size(); }
 
   ~FrameSource() {
     thread_.request_stop();
@@ -128,8 +141,8 @@ class FrameSource {
   }
 
  private:
-  explicit FrameSource(std::unique_ptr<video::VideoReader> reader)
-      : reader_(std::move(reader)), queue_(kFrameQueueCapacity) {
+  FrameSource(std::unique_ptr<video::VideoReader> reader, size_t capacity)
+      : reader_(std::move(reader)), queue_(capacity) {
     thread_ = std::jthread([this](std::stop_token stop) { decode_loop(stop); });
   }
 
@@ -198,12 +211,15 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
 
 Status write_overlay_video(const fs::path& input, const fs::path& output, const video::VideoInfo& info,
                            const pose::PoseSequence& sequence, const analysis::AnalysisResult& analysis,
-                           ProgressReporter& reporter, double begin, std::stop_token stop) {
-  auto source = FrameSource::open(input);
+                           int max_size, ProgressReporter& reporter, double begin, std::stop_token stop) {
+  video::ReaderOptions reader_options;
+  reader_options.max_short_side = max_size;
+  auto source = FrameSource::open(input, reader_options);
   if (!source) return source.error();
   video::WriterOptions writer_options;
   if (info.has_audio) writer_options.audio_source = input;
-  auto writer = video::VideoWriter::create(output, info.width, info.height, info.fps, writer_options);
+  const cv::Size size = (*source)->frame_size();
+  auto writer = video::VideoWriter::create(output, size.width, size.height, info.fps, writer_options);
   if (!writer) return writer.error();
   video::OverlayRenderer renderer;
 
@@ -287,8 +303,8 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   if (options.write_video) {
     if (stop.stop_requested()) return cancelled_error();
     reporter.stage(analysis_end, "encode", "drawing the overlay video");
-    DD_TRY(write_overlay_video(input, staging->file("overlay.mp4"), *info, poses->sequence, *analysis, reporter,
-                               analysis_end, stop));
+    DD_TRY(write_overlay_video(input, staging->file("overlay.mp4"), *info, poses->sequence, *analysis,
+                               options.overlay_max_size, reporter, analysis_end, stop));
   }
   if (stop.stop_requested()) return cancelled_error();
 

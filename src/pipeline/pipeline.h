@@ -19,6 +19,9 @@ struct PipelineOptions {
   float min_detection_confidence = 0.5;  // 0..1; lower finds more people, more false poses
   float min_tracking_confidence = 0.5;   // 0..1; lower keeps tracking longer, more drift
   int num_threads = 0;                   // inference threads, 0 = all cores
+  // The overlay video's shorter side is scaled down to this (0: the input's size). 1080 plays
+  // smoothly everywhere; a 4K overlay takes four times as long to draw and encode.
+  int overlay_max_size = 1080;
   std::filesystem::path model_dir;       // where the .tflite files are
 };
 

@@ -68,13 +68,17 @@ namespace {
 constexpr int kSwsSpareBytes = 256;
 
 // Scale-before-rotate size: the rotated frame must fit max_height, so a 90/270 rotation
-// limits the decoded width.
-cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg, int max_height) {
-  if (max_height <= 0) return {coded_width, coded_height};
+// limits the decoded width. The shorter side is the same either way up.
+cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg, const ReaderOptions& options) {
   const bool swap = rotation_deg == 90 || rotation_deg == 270;
   const int displayed_height = swap ? coded_width : coded_height;
-  if (displayed_height <= max_height) return {coded_width, coded_height};
-  const double scale = static_cast<double>(max_height) / displayed_height;
+  const int short_side = std::min(coded_width, coded_height);
+  double scale = 1.0;
+  if (options.max_height > 0 && displayed_height > options.max_height)
+    scale = std::min(scale, static_cast<double>(options.max_height) / displayed_height);
+  if (options.max_short_side > 0 && short_side > options.max_short_side)
+    scale = std::min(scale, static_cast<double>(options.max_short_side) / short_side);
+  if (scale >= 1.0) return {coded_width, coded_height};
   // Even sizes keep chroma planes aligned for the encoder later on.
   auto even = [](double v) { return std::max(2, static_cast<int>(std::lround(v / 2.0)) * 2); };
   return {even(coded_width * scale), even(coded_height * scale)};
@@ -145,7 +149,7 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::pa
     return make_error(ErrorCode::kInternal, "cannot allocate FFmpeg packet/frame");
   }
   state->scaled_size = compute_scaled_size(stream.codecpar->width, stream.codecpar->height,
-                                           state->info.rotation_deg, options.max_height);
+                                           state->info.rotation_deg, options);
   return std::unique_ptr<VideoReader>(new VideoReader(std::move(state)));
 }
 

@@ -22,6 +22,7 @@ struct ReaderOptions {
   int thread_count = 0;  // decoder threads; 0 lets FFmpeg choose (one per core)
   int max_height = 0;    // >0: frames taller than this (after rotation) are scaled down to it,
                          // keeping the aspect ratio; trades landmark detail for speed
+  int max_short_side = 0;  // >0: likewise for the shorter side (1080 turns 4K into 1080p, either way up)
 };
 
 class VideoReader {
@@ -34,7 +35,7 @@ class VideoReader {
   VideoReader(const VideoReader&) = delete;
   VideoReader& operator=(const VideoReader&) = delete;
 
-  // What the probe found (width/height are the displayed size before max_height scaling).
+  // What the probe found (width/height are the displayed size before any scaling).
   const VideoInfo& info() const;
   // Size of the frames read() yields (width, height), after rotation and scaling.
   cv::Size output_size() const;

@@ -155,6 +155,32 @@ TEST_F(PipelineTest, BadOptionsAreRejected) {
   outputs = run(dir_ / "person.mp4", dir_ / "out_bad_threshold", bad_threshold, {}, {});
   ASSERT_FALSE(outputs);
   EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument);
+  for (int size : {-1, 40}) {
+    auto bad_size = options(true);
+    bad_size.overlay_max_size = size;
+    outputs = run(dir_ / "person.mp4", dir_ / "out_bad_size", bad_size, {}, {});
+    ASSERT_FALSE(outputs) << size;
+    EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument) << size;
+    EXPECT_TRUE(entries(dir_ / "out_bad_size").empty());
+  }
+}
+
+// The overlay is scaled down so that its shorter side fits overlay_max_size; the landmarks
+// and results still come from the full-size frames.
+TEST_F(PipelineTest, OverlayMaxSize_ScalesTheOverlayOnly) {
+  auto small = options(true);
+  small.overlay_max_size = 150;
+  const fs::path out = dir_ / "out_small_overlay";
+  auto outputs = run(dir_ / "person.mp4", out, small, {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  auto overlay = video::probe_video(outputs->overlay_mp4);
+  ASSERT_TRUE(overlay) << overlay.error().message;
+  EXPECT_EQ(overlay->width, 320);  // 640x300 -> 320x150
+  EXPECT_EQ(overlay->height, 150);
+  EXPECT_NEAR(overlay->duration_s, 2.0, 0.15);
+  const auto results = read_json(outputs->results_json);
+  EXPECT_EQ(results["video_info"]["width"], 640);
+  EXPECT_GT(results["processing"]["detection_rate"].get<double>(), 0.9);
 }
 
 TEST_F(PipelineTest, UnwritableOutputDirectoryIsUnavailable) {

@@ -181,6 +181,28 @@ TEST(VideoReaderTest, ScalesDown_MaxHeight) {
   EXPECT_EQ((*reader)->info().height, 240);
 }
 
+TEST(VideoReaderTest, ScalesDown_MaxShortSide) {
+  ReaderOptions options;
+  options.max_short_side = 120;
+  auto reader = VideoReader::open(media("h264_aac.mp4"), options);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  EXPECT_EQ(frame.rgb.cols, 160);
+  EXPECT_EQ(frame.rgb.rows, 120);
+  options.max_short_side = 480;  // larger than the video: unchanged
+  auto unscaled = VideoReader::open(media("h264_aac.mp4"), options);
+  ASSERT_TRUE(unscaled.has_value());
+  EXPECT_EQ((*unscaled)->output_size(), cv::Size(320, 240));
+  // Shown upright as 240x320 (portrait): the short side is the width.
+  options.max_short_side = 120;
+  auto portrait = VideoReader::open(media("rot90.mov"), options);
+  ASSERT_TRUE(portrait.has_value()) << portrait.error().message;
+  ASSERT_TRUE(*(*portrait)->read(frame));
+  EXPECT_EQ(frame.rgb.cols, 120);
+  EXPECT_EQ(frame.rgb.rows, 160);
+}
+
 TEST(VideoReaderTest, SameFrames_SingleThreadAndAuto) {
   ReaderOptions one;
   one.thread_count = 1;
