@@ -302,7 +302,9 @@ describe('DanceDynamics web app', () => {
 
   test('cancel removes the session and returns to the upload screen', async () => {
     const { page, context } = await openPage();
-    const id = await uploadAndStart(page, clip, 'heavy');
+    // Long enough (450 frames with the heavy model) that the job cannot finish before the click.
+    const long = makeVideo(mediaDir, { name: 'long clip.mp4', seconds: 30 });
+    const id = await uploadAndStart(page, long, 'heavy');
     await page.click('#cancel-button');
     await page.waitForSelector('#view-upload:not([hidden])');
     const res = await fetch(`${server.base}/api/results/${id}`);
