@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -199,6 +201,25 @@ class SecurityTest : public ::testing::Test {
 
   uint16_t port() const { return server_->port(); }
 
+  // Sends `piece` every 100 ms (calling between() after each) until the server closes the
+  // connection; the seconds that took, or nullopt if it stayed open for `limit`.
+  static std::optional<double> trickle_until_cut(RawSocket& socket, const std::string& piece,
+                                                 std::chrono::seconds limit,
+                                                 const std::function<void()>& between = {}) {
+    const auto start_time = Clock::now();
+    while (Clock::now() - start_time < limit) {
+      bool cut = !socket.send_bytes(piece);
+      if (between) between();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!cut) {
+        socket.read_until_closed(std::chrono::milliseconds(1));
+        cut = socket.closed();
+      }
+      if (cut) return std::chrono::duration<double>(Clock::now() - start_time).count();
+    }
+    return std::nullopt;
+  }
+
   // Sends `raw` on a fresh connection and returns the response.
   std::string exchange(const std::string& raw, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
     RawSocket socket(port());
@@ -366,21 +387,10 @@ TEST_F(SecurityTest, Slowloris_HeaderDeadlineClosesWhileOthersAreServed) {
   RawSocket slow(port());
   ASSERT_TRUE(slow.connected());
   slow.send_bytes("GET /health HTTP/1.1\r\n");
-  const auto start_time = Clock::now();
-  bool cut = false;
   // One header byte every 100 ms: each byte arrives in time, the whole header never does.
-  for (int i = 0; i < 40 && !cut; ++i) {
-    cut = !slow.send_bytes("X");
-    EXPECT_GE(time_health(), 0.0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!cut) {
-      slow.read_until_closed(std::chrono::milliseconds(1));
-      cut = slow.closed();
-    }
-  }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start_time).count();
-  EXPECT_TRUE(cut);
-  EXPECT_LT(seconds, 2.5);  // read_timeout_s is 1
+  const auto seconds = trickle_until_cut(slow, "X", std::chrono::seconds(4), [&] { EXPECT_GE(time_health(), 0.0); });
+  ASSERT_TRUE(seconds.has_value());
+  EXPECT_LT(*seconds, 2.5);  // read_timeout_s is 1
 }
 
 TEST_F(SecurityTest, IdleAndSlowBodyConnections_AreClosed) {
@@ -478,19 +488,9 @@ TEST_F(SecurityTest, UploadBelowMinimumRate_IsCutAndLeavesNoFile) {
   const size_t body_size = head.size() + 2000000;
   socket.send_bytes("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
                     "Content-Length: " + std::to_string(body_size) + "\r\n\r\n" + head);
-  const auto start_time = Clock::now();
-  bool cut = false;
-  while (!cut && Clock::now() - start_time < std::chrono::seconds(8)) {
-    cut = !socket.send_bytes(std::string(20 * 1024, 'v'));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!cut) {
-      socket.read_until_closed(std::chrono::milliseconds(1));
-      cut = socket.closed();
-    }
-  }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start_time).count();
-  EXPECT_TRUE(cut);
-  EXPECT_LT(seconds, 3.0);  // 1 s of grace + ~0.25 s earned by the bytes received at 1 MiB/s
+  const auto seconds = trickle_until_cut(socket, std::string(20 * 1024, 'v'), std::chrono::seconds(8));
+  ASSERT_TRUE(seconds.has_value());
+  EXPECT_LT(*seconds, 3.0);  // 1 s of grace + ~0.25 s earned by the bytes received at 1 MiB/s
   for (int i = 0; i < 100 && session_dir_count() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(session_dir_count(), 1u);
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
