@@ -37,6 +37,8 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxQueuedFrames = 8;
 constexpr size_t kMinQueuedFrames = 2;
 constexpr size_t kQueueBudgetBytes = 64u << 20;
+// Drawn frames waiting for the encoder thread.
+constexpr size_t kEncodeQueueFrames = 2;
 // Below this the overlay's HUD text is no longer legible.
 constexpr int kMinOverlaySize = 120;
 // Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
@@ -223,10 +225,22 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
   if (!writer) return writer.error();
   video::OverlayRenderer renderer;
 
+  // Encoding (RGB -> I420, then x264) runs on its own thread, so x264's threads are not left
+  // waiting while the next frame is drawn.
+  BoundedQueue<video::VideoFrame> drawn(kEncodeQueueFrames);
+  Status encoded;
+  std::jthread encoder([&] {
+    while (auto frame = drawn.pop(stop)) {
+      encoded = (*writer)->write(frame->rgb, frame->timestamp_s);
+      if (!encoded) break;
+    }
+    drawn.close();  // after a failure: unblocks the drawing loop's push
+  });
+
   size_t timeline_index = 0;
   int64_t written = 0;
   const auto stage_start = Clock::now();
-  DD_TRY((*source)->for_each(stop, [&](video::VideoFrame& decoded) -> Status {
+  Status drawing = (*source)->for_each(stop, [&](video::VideoFrame& decoded) -> Status {
     const size_t index = static_cast<size_t>(decoded.index);
     pose::PoseFrame empty_pose;
     const pose::PoseFrame& pose = index < sequence.frames.size() ? sequence.frames[index] : empty_pose;
@@ -242,11 +256,17 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
       hud.intensity = *analysis.timeline[timeline_index].intensity / 100.0;
 
     DD_TRY(renderer.draw(decoded.rgb, pose, hud));
-    DD_TRY((*writer)->write(decoded.rgb, decoded.timestamp_s));
+    if (!drawn.push(std::move(decoded), stop)) {
+      return stop.stop_requested() ? cancelled_error() : make_error(ErrorCode::kInternal, "encoder stopped");
+    }
     ++written;
     reporter.frame("encode", begin, 1.0, written, stage_start);
     return ok_status();
-  }));
+  });
+  drawn.close();
+  encoder.join();
+  DD_TRY(encoded);  // the encoder's own error explains an "encoder stopped"
+  DD_TRY(drawing);
   return (*writer)->finish();
 }
 
