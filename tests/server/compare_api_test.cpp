@@ -25,6 +25,7 @@
 #include "compare/compare_job.h"
 #include "pose/landmarks_json.h"
 #include "server/http_server.h"
+#include "server/http_test_client.h"
 #include "server/upload_probe.h"
 #include "store/sqlite_store.h"
 
@@ -42,12 +43,7 @@ using nlohmann::json;
 constexpr double kClipFps = 25;
 constexpr int kClipFrames = 100;  // 4 s
 
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 // A 4 s 160x120 test pattern at 25 fps with a tone: the "video" both dancers were filmed in.
 const fs::path& test_clip() {
@@ -156,12 +152,7 @@ pose::PoseSequence dancer_sequence(Dancer dancer) {
   return sequence;
 }
 
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-  json json_body() const { return json::parse(body, nullptr, false); }
-};
+using Reply = test::HttpReply;
 
 // A WebSocket client with a receive timeout, so a missing message fails instead of hanging.
 class WsClient {
@@ -247,35 +238,9 @@ class CompareApiTest : public ::testing::Test {
   }
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "",
-                const std::map<std::string, std::string>& headers = {}) {
-    net::io_context io;
-    tcp::socket socket(io);
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
-    http::request<http::string_body> req(method, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!content_type.empty()) req.set(http::field::content_type, content_type);
-    for (const auto& [name, value] : headers) req.set(name, value);
-    req.body() = body;
-    req.prepare_payload();
-    beast::error_code ec;
-    http::write(socket, req, ec);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    http::read(socket, buffer, parser, ec);
-    Reply reply;
-    if (ec) {
-      ADD_FAILURE() << "no reply to " << target << ": " << ec.message();
-      return reply;
-    }
-    reply.status = parser.get().result_int();
-    reply.body = parser.get().body();
-    for (const auto& field : parser.get()) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      reply.headers[name] = std::string(field.value());
-    }
+                const std::string& content_type = "", const std::map<std::string, std::string>& headers = {}) {
+    Reply reply = test::http_request(server_->port(), method, target, body, content_type, headers);
+    if (reply.status == 0) ADD_FAILURE() << "no reply to " << target;
     return reply;
   }
 

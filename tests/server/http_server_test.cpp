@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "server/http_test_client.h"
 #include "server/upload_probe.h"
 #include "store/sqlite_store.h"
 
@@ -35,24 +36,14 @@ namespace fs = std::filesystem;
 using tcp = net::ip::tcp;
 using nlohmann::json;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary);
   file << text;
 }
 
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-  json json_body() const { return json::parse(body, nullptr, false); }
-};
+using Reply = test::HttpReply;
 
 // A test clip: 2 s of 160x120 test pattern at 25 fps with a sine tone (H.264 + AAC).
 const fs::path& test_clip() {
@@ -159,33 +150,8 @@ class ServerTest : public ::testing::Test {
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
                 const std::string& content_type = "", const std::map<std::string, std::string>& headers = {}) {
-    net::io_context io;
-    tcp::socket socket(io);
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
-    http::request<http::string_body> req(method, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!content_type.empty()) req.set(http::field::content_type, content_type);
-    for (const auto& [name, value] : headers) req.set(name, value);
-    req.body() = body;
-    req.prepare_payload();
-    beast::error_code ec;
-    http::write(socket, req, ec);  // may fail when the server refuses early; the reply still comes
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    http::read(socket, buffer, parser, ec);
-    Reply reply;
-    if (ec) {
-      ADD_FAILURE() << "no reply to " << target << ": " << ec.message();
-      return reply;
-    }
-    reply.status = parser.get().result_int();
-    reply.body = parser.get().body();
-    for (const auto& field : parser.get()) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      reply.headers[name] = std::string(field.value());
-    }
+    Reply reply = test::http_request(server_->port(), method, target, body, content_type, headers);
+    if (reply.status == 0) ADD_FAILURE() << "no reply to " << target;
     return reply;
   }
 

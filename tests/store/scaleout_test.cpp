@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/http_test_client.h"
 #include "store/throwaway_postgres.h"
 
 namespace dd {
@@ -43,12 +44,7 @@ using tcp = net::ip::tcp;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 // A child process of the real binary; its output goes to `log`. Killed when destroyed.
 class Process {
@@ -191,29 +187,10 @@ class ScaleOutTest : public ::testing::Test {
     return path;
   }
 
-  struct Reply {
-    int status = 0;
-    json body;
-  };
-
-  Reply request(http::verb method, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "") {
-    net::io_context io;
-    tcp::socket socket(io);
-    beast::error_code ec;
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_), ec);
-    if (ec) return {};
-    http::request<http::string_body> req(method, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!content_type.empty()) req.set(http::field::content_type, content_type);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(socket, req, ec);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(socket, buffer, response, ec);
-    if (ec) return {};
-    return {static_cast<int>(response.result_int()), json::parse(response.body(), nullptr, false)};
+  // status 0 while the node is not up (yet).
+  test::HttpReply request(http::verb method, const std::string& target, const std::string& body = "",
+                          const std::string& content_type = "") {
+    return test::http_request(port_, method, target, body, content_type);
   }
 
   std::string upload(const fs::path& clip) {
@@ -221,15 +198,16 @@ class ScaleOutTest : public ::testing::Test {
         "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dance.mp4\"\r\n"
         "Content-Type: video/mp4\r\n\r\n" +
         read_file(clip) + "\r\n--XyZzY--\r\n";
-    Reply reply = request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
-    EXPECT_EQ(reply.status, 200) << reply.body.dump();
-    return reply.body.is_object() ? reply.body.value("session_id", "") : "";
+    const test::HttpReply reply = request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    const json answer = reply.json_body();
+    return answer.is_object() ? answer.value("session_id", "") : "";
   }
 
   void analyze(const std::string& id) {
-    Reply reply = request(http::verb::post, "/api/analyze/" + id, R"({"model":"lite","write_video":false})",
+    const test::HttpReply reply = request(http::verb::post, "/api/analyze/" + id, R"({"model":"lite","write_video":false})",
                           "application/json");
-    EXPECT_EQ(reply.status, 202) << reply.body.dump();
+    EXPECT_EQ(reply.status, 202) << reply.body;
   }
 
   // The session's row: status, worker_id, attempts, progress (empty strings when absent).
