@@ -2,8 +2,6 @@
 // server's header and body limits), percent-decoding of the target, then the real router
 // (Api::handle) over a temporary SQLite store holding one finished session. Oracle beyond
 // the sanitizers: a file answer never lies outside the web directory or DATA_DIR.
-#include <unistd.h>
-
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -13,10 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "api_fixture.h"
 #include "core/log.h"
-#include "server/api.h"
-#include "server/job_queue.h"
-#include "store/sqlite_store.h"
 
 namespace {
 
@@ -26,13 +22,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kSessionId = "0123456789abcdef0123456789abcdef";
 
-struct Fixture {
-  fs::path data_dir;
-  std::unique_ptr<dd::store::Store> store;
-  std::unique_ptr<dd::server::JobQueue> jobs;
-  std::unique_ptr<dd::server::Api> api;
-  dd::server::ServerConfig config;
-};
+using Fixture = dd::fuzz::ApiFixture;
 
 bool inside(const fs::path& file, const fs::path& dir) {
   std::error_code ec;
@@ -59,24 +49,9 @@ void ensure_session(Fixture& fixture) {
 
 Fixture& fixture() {
   static Fixture* instance = [] {
-    auto* f = new Fixture;
-    f->data_dir = fs::temp_directory_path() / ("dd_fuzz_http_" + std::to_string(getpid()));
-    fs::create_directories(f->data_dir / "sessions");
-    f->config.data_dir = f->data_dir;
-    f->config.web_dir = DD_FUZZ_WEB_DIR;
-    f->store = std::move(*dd::store::open_sqlite_store(f->data_dir / "dancedynamics.db"));
-    f->jobs = std::make_unique<dd::server::JobQueue>(
-        *f->store,
-        [](const fs::path&, const fs::path&, const dd::pipeline::PipelineOptions&, const dd::pipeline::ProgressCallback&,
-           std::stop_token) -> dd::Result<dd::pipeline::PipelineOutputs> {
-          return dd::make_error(dd::ErrorCode::kInternal, "not run while fuzzing");
-        },
-        dd::server::JobQueueOptions{});
-    f->api = std::make_unique<dd::server::Api>(f->config, *f->store, *f->jobs,
-                                               [](const fs::path&) -> dd::Result<dd::server::UploadedVideo> {
-                                                 return dd::make_error(dd::ErrorCode::kInvalidArgument, "no probe");
-                                               });
-    return f;
+    dd::server::ServerConfig config;
+    config.web_dir = DD_FUZZ_WEB_DIR;
+    return dd::fuzz::make_api_fixture("dd_fuzz_http", config).release();
   }();
   return *instance;
 }

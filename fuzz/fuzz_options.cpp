@@ -1,18 +1,14 @@
 // libFuzzer: analysis options JSON: the body of POST /api/analyze/<id> through the router's
 // validation, then (when accepted) the job queue's conversion into pipeline options, as a
 // worker would do it. The session is reset to "uploaded" after every accepted request.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "api_fixture.h"
 #include "core/log.h"
-#include "server/api.h"
-#include "server/job_queue.h"
-#include "store/sqlite_store.h"
 
 namespace {
 
@@ -20,12 +16,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kSessionId = "0123456789abcdef0123456789abcdef";
 
-struct Fixture {
-  fs::path data_dir;
-  std::unique_ptr<dd::store::Store> store;
-  std::unique_ptr<dd::server::JobQueue> jobs;
-  std::unique_ptr<dd::server::Api> api;
-};
+using Fixture = dd::fuzz::ApiFixture;
 
 void reset_session(Fixture& f) {
   (void)f.store->delete_session(kSessionId);
@@ -40,23 +31,7 @@ void reset_session(Fixture& f) {
 
 Fixture& fixture() {
   static Fixture* instance = [] {
-    auto* f = new Fixture;
-    f->data_dir = fs::temp_directory_path() / ("dd_fuzz_options_" + std::to_string(getpid()));
-    fs::create_directories(f->data_dir);
-    dd::server::ServerConfig config;
-    config.data_dir = f->data_dir;
-    f->store = std::move(*dd::store::open_sqlite_store(f->data_dir / "dancedynamics.db"));
-    f->jobs = std::make_unique<dd::server::JobQueue>(
-        *f->store,
-        [](const fs::path&, const fs::path&, const dd::pipeline::PipelineOptions&, const dd::pipeline::ProgressCallback&,
-           std::stop_token) -> dd::Result<dd::pipeline::PipelineOutputs> {
-          return dd::make_error(dd::ErrorCode::kInternal, "not run while fuzzing");
-        },
-        dd::server::JobQueueOptions{});
-    f->api = std::make_unique<dd::server::Api>(config, *f->store, *f->jobs,
-                                               [](const fs::path&) -> dd::Result<dd::server::UploadedVideo> {
-                                                 return dd::make_error(dd::ErrorCode::kInvalidArgument, "no probe");
-                                               });
+    Fixture* f = dd::fuzz::make_api_fixture("dd_fuzz_options", {}).release();
     reset_session(*f);
     return f;
   }();
