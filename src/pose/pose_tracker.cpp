@@ -99,7 +99,7 @@ Result<std::optional<NormalizedRect>> PoseTracker::detect(const cv::Mat& rgb) {
       decode_detections(detector_->output(0), detector_->output(1), options_.min_detection_confidence);
   if (detections.empty()) return std::optional<NormalizedRect>();
   detections = weighted_non_max_suppression(std::move(detections), kNmsIouThreshold);
-  DD_LOG_DEBUG("pose: detector kept {} people, best score {:.4f}", detections.size(), detections.front().score);
+  DD_LOG_DEBUG("pose: detector found {} candidate(s), best score {:.4f}", detections.size(), detections.front().score);
   // Only the best cluster is kept: one person.
   const Detection best = remove_letterbox(detections.front(), square_letterbox_padding(rgb.cols, rgb.rows));
   return std::optional<NormalizedRect>(

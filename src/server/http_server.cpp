@@ -765,8 +765,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   impl->port = acceptor.local_endpoint().port();
   impl->listener = std::make_shared<Listener>(impl->io, std::move(acceptor), impl->context);
   impl->listener->run();
-  impl->cleaner = std::make_unique<SessionCleaner>(
-      store, config.data_dir, CleanupPolicy{config.session_ttl_s, config.max_storage_bytes, 3600});
+  CleanupPolicy cleanup;
+  cleanup.session_ttl_s = config.session_ttl_s;
+  cleanup.max_storage_bytes = config.max_storage_bytes;
+  impl->cleaner = std::make_unique<SessionCleaner>(store, config.data_dir, cleanup);
   impl->jobs.start();
   for (int i = 0; i < std::max(1, config.io_threads); ++i) {
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
