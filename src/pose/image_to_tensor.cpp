@@ -50,25 +50,38 @@ void sample_bilinear(const cv::Mat& rgb, const cv::Matx23d& m, int size, float s
                      float outside, Inside inside, float* out) {
   const int max_x = rgb.cols - 1;
   const int max_y = rgb.rows - 1;
+  // A row of samples in two passes: positions and weights first, then the pixel reads, so the
+  // (mostly cache-missing) reads of many samples are in flight at once.
+  struct Sample {
+    const uint8_t* top;     // top-left tap; nullptr: outside, not sampled
+    const uint8_t* bottom;  // bottom-left tap
+    int right;              // byte offset of the right taps (0 or 3)
+    float fx, fy;
+  };
+  std::vector<Sample> row(static_cast<size_t>(size));
   for (int v = 0; v < size; ++v) {
-    for (int u = 0; u < size; ++u, out += 3) {
+    for (int u = 0; u < size; ++u) {
       if (!inside(u, v)) {
-        out[0] = out[1] = out[2] = outside;
+        row[u].top = nullptr;
         continue;
       }
       const Taps tx = taps(m(0, 0) * u + m(0, 1) * v + m(0, 2), max_x);
       const Taps ty = taps(m(1, 0) * u + m(1, 1) * v + m(1, 2), max_y);
       const int xa = std::max(tx.first, 0), xb = std::min(tx.first + 1, max_x);
-      const uint8_t* row_a = rgb.ptr<uint8_t>(std::max(ty.first, 0));
-      const uint8_t* row_b = rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y));
-      const uint8_t* p00 = row_a + 3 * xa;
-      const uint8_t* p01 = row_a + 3 * xb;
-      const uint8_t* p10 = row_b + 3 * xa;
-      const uint8_t* p11 = row_b + 3 * xb;
-      const float fx = tx.weight, fy = ty.weight;
-      const float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      row[u] = {rgb.ptr<uint8_t>(std::max(ty.first, 0)) + 3 * xa,
+                rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y)) + 3 * xa, 3 * (xb - xa), tx.weight, ty.weight};
+    }
+    for (int u = 0; u < size; ++u, out += 3) {
+      const Sample& s = row[u];
+      if (s.top == nullptr) {
+        out[0] = out[1] = out[2] = outside;
+        continue;
+      }
+      const float w00 = (1 - s.fx) * (1 - s.fy), w01 = s.fx * (1 - s.fy), w10 = (1 - s.fx) * s.fy,
+                  w11 = s.fx * s.fy;
       for (int c = 0; c < 3; ++c) {
-        const float value = w00 * kLevel[p00[c]] + w01 * kLevel[p01[c]] + w10 * kLevel[p10[c]] + w11 * kLevel[p11[c]];
+        const float value = w00 * kLevel[s.top[c]] + w01 * kLevel[s.top[s.right + c]] +
+                            w10 * kLevel[s.bottom[c]] + w11 * kLevel[s.bottom[s.right + c]];
         out[c] = value * scale + offset;
       }
     }
