@@ -240,9 +240,10 @@ void JobQueue::run_job(const store::Session& session) {
   const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // The outcome is decided once; writing it is retried below when the store cannot take it.
-  auto record_failure = [this, &id](store::SessionStatus status, std::string reason) {
-    return std::function<Status()>(
-        [this, &id, status, reason] { return store_.finish_job_unsuccessfully(id, status, reason); });
+  auto record_failure = [this, &id, &output_dir](store::SessionStatus status, const std::string& message) {
+    return std::function<Status()>([this, &id, status, reason = without_server_paths(message, output_dir)] {
+      return store_.finish_job_unsuccessfully(id, status, reason);
+    });
   };
   std::function<Status()> record;
   if (outputs && !stop.stop_requested()) {
@@ -269,7 +270,7 @@ void JobQueue::run_job(const store::Session& session) {
     record = record_failure(store::SessionStatus::kFailed, kShutdownReason);
   } else {
     DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
-    record = record_failure(store::SessionStatus::kFailed, without_server_paths(outputs.error().message, output_dir));
+    record = record_failure(store::SessionStatus::kFailed, outputs.error().message);
   }
   auto stopping = [this] {
     std::lock_guard lock(mutex_);

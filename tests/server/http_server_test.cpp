@@ -559,6 +559,21 @@ TEST_F(ServerTest, FailingJob_ReasonNamesFilesNotServerPaths) {
   EXPECT_EQ(get("/api/results/" + id).json_body()["error"], "failed writing landmarks.json and input.mp4");
 }
 
+// The same holds for the server's own reasons, such as a results file the job did not write.
+TEST_F(ServerTest, JobWithoutResultsFile_ReasonNamesFilesNotServerPaths) {
+  runner_ = [](const fs::path&, const fs::path& output_dir, const pipeline::PipelineOptions&,
+               const pipeline::ProgressCallback&, std::stop_token) -> Result<pipeline::PipelineOutputs> {
+    pipeline::PipelineOutputs outputs;
+    outputs.results_json = output_dir / "results.json";  // never written
+    return outputs;
+  };
+  start();
+  const std::string id = upload_clip();
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
+  wait_until([&] { return get("/api/results/" + id).json_body()["status"] == "failed"; });
+  EXPECT_EQ(get("/api/results/" + id).json_body()["error"], "the job wrote no readable results file: results.json");
+}
+
 TEST_F(ServerTest, DeleteRunningJob_CancelsItAndRemovesFiles) {
   runner_ = blocking_runner();
   start();
