@@ -11,7 +11,7 @@ import {
 import { backoffDelayMs } from '../../web/js/backoff.js';
 import { checkDuration, checkFile, extensionOf } from '../../web/js/validate.js';
 import { buildBands, linearScale, niceMax, timeAtX } from '../../web/js/chart.js';
-import { mapTime, planSync } from '../../web/js/sync.js';
+import { linkVideos, mapTime, planSync } from '../../web/js/sync.js';
 import { containRect, frameAt, kPoseConnections } from '../../web/js/skeleton.js';
 import { ProgressConnection, websocketUrl } from '../../web/js/socket.js';
 import {
@@ -146,6 +146,90 @@ test('planSync converges: applying a plan makes the reverse plan empty', () => {
   const plan = planSync(a, b);
   Object.assign(b, { currentTime: plan.seekTo, paused: !plan.play, playbackRate: plan.rate });
   assert.deepEqual(planSync(b, a), { seekTo: null, play: null, rate: null });
+});
+
+// A <video> stand-in whose events wait in a shared queue, as a browser's media tasks do, so a
+// test decides exactly what the user does between two events.
+class FakeVideo extends EventTarget {
+  constructor(queue, { refusePlay = false } = {}) {
+    super();
+    Object.assign(this, { queue, refusePlay, paused: true, seeking: false, duration: 10, time: 0, rate: 1 });
+  }
+
+  fire(type) { this.queue.push(() => this.dispatchEvent(new Event(type))); }
+
+  play() {
+    if (this.refusePlay) return Promise.reject(new Error('NotAllowedError'));
+    if (this.paused) { this.paused = false; this.fire('play'); }
+    return Promise.resolve();
+  }
+
+  pause() { if (!this.paused) { this.paused = true; this.fire('pause'); } }
+
+  get playbackRate() { return this.rate; }
+
+  set playbackRate(rate) { if (rate !== this.rate) { this.rate = rate; this.fire('ratechange'); } }
+
+  get currentTime() { return this.time; }
+
+  set currentTime(t) { this.time = t; this.fire('seeked'); }
+}
+
+function linkedPair(options = {}) {
+  const queue = [];
+  const original = new FakeVideo(queue, options.original);
+  const overlay = new FakeVideo(queue, options.overlay);
+  linkVideos(original, overlay);
+  const step = () => queue.shift()?.();
+  const flush = async () => {
+    for (let i = 0; i < 100 && queue.length; i += 1) { step(); await Promise.resolve(); }
+    assert.equal(queue.length, 0, 'the two videos stop echoing each other');
+  };
+  return { original, overlay, step, flush };
+}
+
+test('linkVideos: a late pause event from the other video does not undo a rate change', async () => {
+  const { original, overlay, step, flush } = linkedPair();
+  overlay.play();
+  await flush();
+  assert.equal(original.paused, false);
+  overlay.pause();
+  step(); // the overlay's pause reaches the original, whose own pause event is now queued
+  overlay.playbackRate = 1.5;
+  await flush();
+  assert.deepEqual([original.paused, overlay.paused], [true, true]);
+  assert.deepEqual([original.playbackRate, overlay.playbackRate], [1.5, 1.5]);
+});
+
+test('linkVideos: the echo of a seek does not pull the video back from a newer seek', async () => {
+  const { original, overlay, step, flush } = linkedPair();
+  overlay.currentTime = 3;
+  step(); // the original is sent to 3 s; its seeked event is queued
+  overlay.currentTime = 7;
+  await flush();
+  assert.deepEqual([original.currentTime, overlay.currentTime], [7, 7]);
+});
+
+test('linkVideos: pausing while the follower\'s play event is pending leaves both paused', async () => {
+  const { original, overlay, step, flush } = linkedPair();
+  original.play();
+  step(); // the overlay is started; its play event is queued
+  original.pause();
+  await flush();
+  assert.deepEqual([original.paused, overlay.paused], [true, true]);
+});
+
+test('linkVideos: a refused play leaves no echo behind to swallow the next real one', async () => {
+  const { original, overlay, flush } = linkedPair({ overlay: { refusePlay: true } });
+  original.play();
+  await flush();
+  assert.equal(overlay.paused, true);
+  original.pause();
+  await flush();
+  overlay.refusePlay = false;
+  overlay.play();
+  await flush();
+  assert.equal(original.paused, false);
 });
 
 test('mapTime clamps into the follower duration', () => {

@@ -27,32 +27,56 @@ export function planSync(leader, follower, toleranceS = kSeekToleranceS) {
   };
 }
 
-function apply(plan, follower) {
-  if (plan.rate !== null) follower.playbackRate = plan.rate;
-  if (plan.seekTo !== null) follower.currentTime = plan.seekTo;
-  if (plan.play === true) follower.play().catch(() => {});
-  if (plan.play === false) follower.pause();
-}
-
-/** Links two videos both ways; returns a function that unlinks them. */
+/**
+ * Links two videos both ways; returns a function that unlinks them.
+ *
+ * Each event carries only its own kind of change: a 'pause' never copies the rate, a 'seeked'
+ * never starts playback. Events are dispatched later than the change that caused them, so a
+ * full-state copy would let a stale event undo what the user did in between (pause, then change
+ * the rate, and the other video's late 'pause' event put the old rate back). The events a video
+ * fires because this code changed it are echoes and are not sent back for the same reason.
+ */
 export function linkVideos(a, b) {
-  const events = ['play', 'pause', 'seeked', 'ratechange'];
+  const echoes = new Map([[a, new Set()], [b, new Set()]]);
+  const act = (follower, type, change) => {
+    echoes.get(follower).add(type);
+    change();
+  };
+  const follow = {
+    play: (leader, follower) => {
+      if (planSync(leader, follower).play !== true) return;
+      act(follower, 'play', () => {
+        Promise.resolve(follower.play()).catch(() => echoes.get(follower).delete('play'));
+      });
+    },
+    pause: (leader, follower) => {
+      if (planSync(leader, follower).play === false) act(follower, 'pause', () => follower.pause());
+    },
+    seeked: (leader, follower) => {
+      const { seekTo } = planSync(leader, follower);
+      if (seekTo !== null) act(follower, 'seeked', () => { follower.currentTime = seekTo; });
+    },
+    ratechange: (leader, follower) => {
+      const { rate } = planSync(leader, follower);
+      if (rate !== null) act(follower, 'ratechange', () => { follower.playbackRate = rate; });
+    },
+  };
   const handlers = [];
-  const follow = (leader, follower) => () => apply(planSync(leader, follower), follower);
+  const listen = (target, type, handler) => {
+    target.addEventListener(type, handler);
+    handlers.push([target, type, handler]);
+  };
   for (const [leader, follower] of [[a, b], [b, a]]) {
-    const handler = follow(leader, follower);
-    for (const type of events) {
-      leader.addEventListener(type, handler);
-      handlers.push([leader, type, handler]);
+    for (const type of Object.keys(follow)) {
+      listen(leader, type, () => {
+        if (echoes.get(leader).delete(type)) return;
+        follow[type](leader, follower);
+      });
     }
   }
-  // Drift correction while playing: only the seek part, driven by the first video.
-  const drift = () => {
-    if (a.paused || b.seeking || a.seeking) return;
-    const plan = planSync(a, b);
-    if (plan.seekTo !== null) b.currentTime = plan.seekTo;
-  };
-  a.addEventListener('timeupdate', drift);
-  handlers.push([a, 'timeupdate', drift]);
+  // Drift correction while playing, driven by the first video.
+  listen(a, 'timeupdate', () => {
+    if (!a.paused && !a.seeking && !b.seeking) follow.seeked(a, b);
+  });
   return () => handlers.forEach(([el, type, h]) => el.removeEventListener(type, h));
 }
