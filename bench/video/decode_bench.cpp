@@ -1,5 +1,6 @@
 // Video module throughput: decode-only fps (1080p30, 720p30 synthetic clips and OpenCV's
-// vtest.avi), H.264 encode fps at 1080p and 720p, and overlay drawing time per 1080p frame.
+// vtest.avi), H.264 encode fps at 1080p and 720p, overlay drawing time per 1080p frame on RGB
+// and on I420, and the whole overlay pass (decode, draw, encode) either way.
 // Clips are generated with the ffmpeg CLI into /tmp on first run. Use
 // --benchmark_repetitions=5 for medians; frames/s is the "fps" counter.
 #include "video/overlay.h"
@@ -124,7 +125,7 @@ void BM_Encode720p(benchmark::State& state) {
   encode(state, 720);
 }
 
-void BM_Overlay1080p(benchmark::State& state) {
+dd::pose::PoseFrame spread_pose() {
   dd::pose::PoseFrame pose;
   pose.detected = true;
   pose.pose_score = 0.9f;
@@ -133,22 +134,89 @@ void BM_Overlay1080p(benchmark::State& state) {
     pose.landmarks[i] = {0.3f + 0.4f * static_cast<float>(i % 5) / 4.0f,
                          0.1f + 0.8f * static_cast<float>(i) / dd::pose::kLandmarkCount, 0.0f, 0.9f, 0.9f};
   }
+  return pose;
+}
+
+HudInfo busy_hud() {
   HudInfo hud;
-  hud.movement_type = "spin";
+  hud.movement_type = "Dancing";
   hud.intensity = 0.6;
+  return hud;
+}
+
+// Arg: 0 draws on RGB, 1 on I420.
+void BM_Overlay1080p(benchmark::State& state) {
+  const bool i420 = state.range(0) == 1;
+  state.SetLabel(i420 ? "i420" : "rgb");
+  dd::pose::PoseFrame pose = spread_pose();
+  const HudInfo hud = busy_hud();
   OverlayRenderer renderer;
-  const cv::Mat background(1080, 1920, CV_8UC3, cv::Scalar(90, 110, 130));
-  cv::Mat frame = background.clone();
+  cv::Mat frame = i420 ? cv::Mat(1620, 1920, CV_8UC1, cv::Scalar(110))
+                       : cv::Mat(1080, 1920, CV_8UC3, cv::Scalar(90, 110, 130));
   int64_t index = 0;
   for (auto _ : state) {
     pose.index = index++;
     pose.landmarks[dd::pose::kLeftWrist].x = 0.2f + 0.001f * static_cast<float>(index % 100);
-    if (!renderer.draw(frame, pose, hud).has_value()) {
+    const dd::Status drawn =
+        i420 ? renderer.draw_i420(frame, YuvMatrix::kBt601, pose, hud) : renderer.draw(frame, pose, hud);
+    if (!drawn.has_value()) {
       state.SkipWithError("overlay failed");
       return;
     }
     benchmark::DoNotOptimize(frame.data);
   }
+}
+
+// The pipeline's overlay pass on one thread plus the decoder's and x264's: decode, draw,
+// encode. Arg: 0 through RGB (convert, draw, convert back), 1 on the decoded I420 planes.
+// Compare the process CPU time: it counts every thread's work.
+void BM_OverlayPass1080p(benchmark::State& state) {
+  const bool i420 = state.range(0) == 1;
+  state.SetLabel(i420 ? "i420" : "rgb");
+  const fs::path clip = synthetic_clip(1080);
+  ReaderOptions reader_options;
+  reader_options.pixels = i420 ? FramePixels::kI420 : FramePixels::kRgb24;
+  const fs::path out = fs::temp_directory_path() / "dd_bench_overlay_pass.mp4";
+  dd::pose::PoseFrame pose = spread_pose();
+  const HudInfo hud = busy_hud();
+  int64_t frames = 0;
+  for (auto _ : state) {
+    auto reader = VideoReader::open(clip, reader_options);
+    if (!reader.has_value()) {
+      state.SkipWithError(reader.error().message.c_str());
+      return;
+    }
+    const cv::Size size = (*reader)->output_size();
+    auto writer = VideoWriter::create(out, size.width, size.height, 30.0);
+    if (!writer.has_value()) {
+      state.SkipWithError(writer.error().message.c_str());
+      return;
+    }
+    OverlayRenderer renderer;
+    VideoFrame frame;
+    while (true) {
+      auto more = (*reader)->read(frame);
+      if (!more.has_value() || !*more) break;
+      pose.index = frame.index;
+      dd::Status done = i420 ? renderer.draw_i420(frame.i420, YuvMatrix::kBt601, pose, hud)
+                             : renderer.draw(frame.rgb, pose, hud);
+      if (done.has_value()) {
+        done = i420 ? (*writer)->write_i420(frame.i420, frame.timestamp_s)
+                    : (*writer)->write(frame.rgb, frame.timestamp_s);
+      }
+      if (!done.has_value()) {
+        state.SkipWithError(done.error().message.c_str());
+        return;
+      }
+      ++frames;
+    }
+    if (!(*writer)->finish().has_value()) {
+      state.SkipWithError("finishing failed");
+      return;
+    }
+  }
+  fs::remove(out);
+  state.counters["fps"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
 // Arg: decoder threads (0 = auto, i.e. one per core).
@@ -158,7 +226,8 @@ BENCHMARK(BM_DecodeVtest)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime()-
 // Arg: 0 veryfast, 1 superfast, 2 ultrafast.
 BENCHMARK(BM_Encode1080p)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_Encode720p)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(BM_Overlay1080p)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Overlay1080p)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_OverlayPass1080p)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
 
 }  // namespace
 

@@ -120,12 +120,14 @@ class FrameSource {
     auto reader = video::VideoReader::open(input, options);
     if (!reader) return reader.error();
     const cv::Size size = (*reader)->output_size();
-    const size_t frame_bytes = std::max<size_t>(1, static_cast<size_t>(size.width) * size.height * 3);
+    const size_t bytes_per_2_pixels = options.pixels == video::FramePixels::kI420 ? 3 : 6;
+    const size_t frame_bytes = std::max<size_t>(1, static_cast<size_t>(size.width) * size.height * bytes_per_2_pixels / 2);
     const size_t capacity = std::clamp(kQueueBudgetBytes / frame_bytes, kMinQueuedFrames, kMaxQueuedFrames);
     return std::unique_ptr<FrameSource>(new FrameSource(std::move(*reader), capacity));
   }
 
   cv::Size frame_size() const { return reader_->output_size(); }
+  video::YuvMatrix yuv_matrix() const { return reader_->yuv_matrix(); }
 
   ~FrameSource() {
     thread_.request_stop();
@@ -214,24 +216,28 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
 Status write_overlay_video(const fs::path& input, const fs::path& output, const video::VideoInfo& info,
                            const pose::PoseSequence& sequence, const analysis::AnalysisResult& analysis,
                            int max_size, ProgressReporter& reporter, double begin, std::stop_token stop) {
+  // The overlay is drawn on the decoded YUV planes: no conversion to RGB and back.
   video::ReaderOptions reader_options;
   reader_options.max_short_side = max_size;
+  reader_options.pixels = video::FramePixels::kI420;
   auto source = FrameSource::open(input, reader_options);
   if (!source) return source.error();
+  const video::YuvMatrix matrix = (*source)->yuv_matrix();
   video::WriterOptions writer_options;
+  writer_options.matrix = matrix;
   if (info.has_audio) writer_options.audio_source = input;
   const cv::Size size = (*source)->frame_size();
   auto writer = video::VideoWriter::create(output, size.width, size.height, info.fps, writer_options);
   if (!writer) return writer.error();
   video::OverlayRenderer renderer;
 
-  // Encoding (RGB -> I420, then x264) runs on its own thread, so x264's threads are not left
-  // waiting while the next frame is drawn.
+  // Encoding runs on its own thread, so x264's threads are not left waiting while the next
+  // frame is drawn.
   BoundedQueue<video::VideoFrame> drawn(kEncodeQueueFrames);
   Status encoded;
   std::jthread encoder([&] {
     while (auto frame = drawn.pop(stop)) {
-      encoded = (*writer)->write(frame->rgb, frame->timestamp_s);
+      encoded = (*writer)->write_i420(frame->i420, frame->timestamp_s);
       if (!encoded) break;
     }
     drawn.close();  // after a failure: unblocks the drawing loop's push
@@ -255,7 +261,7 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
     if (timeline_index < analysis.timeline.size() && analysis.timeline[timeline_index].intensity)
       hud.intensity = *analysis.timeline[timeline_index].intensity / 100.0;
 
-    DD_TRY(renderer.draw(decoded.rgb, pose, hud));
+    DD_TRY(renderer.draw_i420(decoded.i420, matrix, pose, hud));
     if (!drawn.push(std::move(decoded), stop)) {
       return stop.stop_requested() ? cancelled_error() : make_error(ErrorCode::kInternal, "encoder stopped");
     }

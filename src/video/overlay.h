@@ -1,9 +1,10 @@
-// Drawing pose results onto RGB frames: skeleton coloured by confidence, joints, short motion
-// trails of wrists and ankles, and a HUD panel. Sizes scale with the frame height.
+// Drawing pose results onto RGB or I420 frames: skeleton coloured by confidence, joints, short
+// motion trails of wrists and ankles, and a HUD panel. Sizes scale with the frame height.
 #pragma once
 
 #include "core/result.h"
 #include "pose/pose_frame.h"
+#include "video/i420.h"
 
 #include <opencv2/core.hpp>
 
@@ -19,6 +20,8 @@ struct HudInfo {
   std::optional<std::string> movement_type;  // e.g. "spin"
   std::optional<double> intensity;           // 0..1, shown as a number and a bar
 };
+
+class Canvas;  // the drawing surface (RGB or I420), defined in overlay.cpp
 
 struct OverlayOptions {
   bool draw_skeleton = true;
@@ -37,13 +40,17 @@ class OverlayRenderer {
   // Draws onto rgb in place (RGB24); InvalidArgument for another image type. A frame without
   // a detected pose gets only the HUD and breaks the trails.
   Status draw(cv::Mat& rgb, const pose::PoseFrame& pose, const HudInfo& hud = {});
+  // The same picture drawn onto an I420 frame (see i420.h) whose values are in `matrix`;
+  // InvalidArgument when the image is not I420. Chroma is drawn at its own half resolution.
+  Status draw_i420(cv::Mat& i420, YuvMatrix matrix, const pose::PoseFrame& pose, const HudInfo& hud = {});
 
  private:
   static constexpr std::array<int, 4> kTrailLandmarks = {pose::kLeftWrist, pose::kRightWrist,
                                                          pose::kLeftAnkle, pose::kRightAnkle};
-  void draw_pose(cv::Mat& rgb, const pose::PoseFrame& pose, double scale) const;
-  void update_and_draw_trails(cv::Mat& rgb, const pose::PoseFrame& pose, double scale);
-  void draw_hud(cv::Mat& rgb, const pose::PoseFrame& pose, const HudInfo& hud, double scale) const;
+  void draw_all(Canvas& canvas, const pose::PoseFrame& pose, const HudInfo& hud);
+  void draw_pose(Canvas& canvas, const pose::PoseFrame& pose, double scale) const;
+  void update_and_draw_trails(Canvas& canvas, const pose::PoseFrame& pose, double scale);
+  void draw_hud(Canvas& canvas, const pose::PoseFrame& pose, const HudInfo& hud, double scale) const;
 
   OverlayOptions options_;
   // Normalised positions, newest at the back; an empty history means the trail restarted.

@@ -4,6 +4,7 @@
 #include "video/detail/av_input.h"
 
 extern "C" {
+#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -11,6 +12,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace dd::video {
@@ -22,6 +24,9 @@ struct VideoReader::State {
   detail::PacketPtr packet;
   detail::FramePtr frame;
   detail::SwsPtr sws;
+  detail::FramePtr sws_output;  // I420 conversions: padded planes that swscale may overrun
+  FramePixels pixels = FramePixels::kRgb24;
+  YuvMatrix matrix = YuvMatrix::kBt601;
   int stream_index = -1;
   AVRational time_base{0, 1};
   int64_t start_pts = AV_NOPTS_VALUE;
@@ -35,7 +40,9 @@ struct VideoReader::State {
   // dropped its frame) is reused, which saves allocating and page-faulting ~6 MB per 1080p frame.
   std::vector<cv::Mat> buffers;
 
-  cv::Mat take_buffer(int rows, int cols);
+  cv::Mat take_buffer(int rows, int cols, int type);
+  Status convert_rgb(const AVFrame& frame, cv::Mat& out);
+  Status convert_i420(const AVFrame& frame, cv::Mat& out);
 
   // Counts a skipped packet/frame; a badly damaged file has thousands, so only the first
   // few are logged as warnings.
@@ -49,15 +56,15 @@ struct VideoReader::State {
   }
 };
 
-cv::Mat VideoReader::State::take_buffer(int rows, int cols) {
+cv::Mat VideoReader::State::take_buffer(int rows, int cols, int type) {
   // Enough for the pipeline's queue plus the frames being decoded and consumed.
   constexpr size_t kMaxPooledBuffers = 12;
   for (cv::Mat& buffer : buffers) {
     // The consumer thread drops its reference with an atomic decrement; acquire pairs with it.
     const bool only_pool = buffer.u != nullptr && __atomic_load_n(&buffer.u->refcount, __ATOMIC_ACQUIRE) == 1;
-    if (only_pool && buffer.rows == rows && buffer.cols == cols) return buffer;
+    if (only_pool && buffer.rows == rows && buffer.cols == cols && buffer.type() == type) return buffer;
   }
-  cv::Mat buffer(rows, cols, CV_8UC3);
+  cv::Mat buffer(rows, cols, type);
   if (buffers.size() < kMaxPooledBuffers) buffers.push_back(buffer);
   return buffer;
 }
@@ -95,6 +102,28 @@ int sws_colorspace(AVColorSpace space) {
   }
 }
 
+YuvMatrix yuv_matrix_of(AVColorSpace space) {
+  switch (space) {
+    case AVCOL_SPC_BT709: return YuvMatrix::kBt709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return YuvMatrix::kBt2020;
+    default: return YuvMatrix::kBt601;
+  }
+}
+
+cv::Mat rotate_i420(cv::Mat& i420, cv::RotateFlags rotation) {
+  const cv::Size size = i420_picture_size(i420);
+  const bool swap = rotation != cv::ROTATE_180;
+  const cv::Size rotated_size = swap ? cv::Size(size.height, size.width) : size;
+  cv::Mat rotated(rotated_size.height * 3 / 2, rotated_size.width, CV_8UC1);
+  I420Planes from = i420_planes(i420);
+  I420Planes to = i420_planes(rotated);
+  cv::rotate(from.y, to.y, rotation);
+  cv::rotate(from.u, to.u, rotation);
+  cv::rotate(from.v, to.v, rotation);
+  return rotated;
+}
+
 bool is_full_range(const AVFrame& frame) {
   switch (static_cast<AVPixelFormat>(frame.format)) {
     case AV_PIX_FMT_YUVJ420P:
@@ -105,7 +134,95 @@ bool is_full_range(const AVFrame& frame) {
   }
 }
 
+std::optional<cv::RotateFlags> rotation_of(int degrees) {
+  switch (degrees) {
+    case 90: return cv::ROTATE_90_CLOCKWISE;
+    case 180: return cv::ROTATE_180;
+    case 270: return cv::ROTATE_90_COUNTERCLOCKWISE;
+    default: return std::nullopt;
+  }
+}
+
+Error unconvertible(const AVFrame& frame, const char* to) {
+  const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
+  return make_error(ErrorCode::kUnimplemented,
+                    std::string("cannot convert pixel format ") + (name != nullptr ? name : "unknown") + " to " + to);
+}
+
 }  // namespace
+
+Status VideoReader::State::convert_rgb(const AVFrame& frame, cv::Mat& out) {
+  sws.reset(sws_getCachedContext(sws.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
+                                 scaled_size.width, scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr,
+                                 nullptr, nullptr));
+  if (!sws) return unconvertible(frame, "RGB");
+  const int* coefficients = sws_getCoefficients(sws_colorspace(frame.colorspace));
+  sws_setColorspaceDetails(sws.get(), coefficients, is_full_range(frame) ? 1 : 0,
+                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+
+  // swscale's SIMD code may write a few bytes past the last row (seen at 1080 px wide RGB24),
+  // so the buffer gets spare rows and the frame is a view of the rows above (still continuous).
+  const int spare_rows = 1 + kSwsSpareBytes / (scaled_size.width * 3);
+  cv::Mat buffer = take_buffer(scaled_size.height + spare_rows, scaled_size.width, CV_8UC3);
+  cv::Mat scaled = buffer.rowRange(0, scaled_size.height);
+  uint8_t* dst_data[4] = {scaled.data, nullptr, nullptr, nullptr};
+  const int dst_stride[4] = {static_cast<int>(scaled.step[0]), 0, 0, 0};
+  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, dst_data, dst_stride);
+
+  if (auto rotation = rotation_of(info.rotation_deg)) {
+    cv::rotate(scaled, out, *rotation);
+  } else {
+    out = std::move(scaled);
+  }
+  return ok_status();
+}
+
+Status VideoReader::State::convert_i420(const AVFrame& frame, cv::Mat& out) {
+  const cv::Size size = scaled_size;  // even
+  // Dropping an odd last row/column is a crop, not a rescale: the source is read cut to size.
+  const bool unscaled = size.width == (frame.width & ~1) && size.height == (frame.height & ~1);
+  const int source_width = unscaled ? size.width : frame.width;
+  const int source_height = unscaled ? size.height : frame.height;
+  cv::Mat buffer = take_buffer(size.height * 3 / 2, size.width, CV_8UC1);
+  I420Planes planes = i420_planes(buffer);
+  const AVFrame* source = &frame;
+  if (!unscaled || frame.format != AV_PIX_FMT_YUV420P || is_full_range(frame)) {
+    if (!sws_output || sws_output->width != size.width || sws_output->height != size.height) {
+      sws_output.reset(av_frame_alloc());
+      if (!sws_output) return make_error(ErrorCode::kInternal, "cannot allocate frame");
+      sws_output->format = AV_PIX_FMT_YUV420P;
+      sws_output->width = size.width;
+      sws_output->height = size.height;
+      if (av_frame_get_buffer(sws_output.get(), 0) < 0) {
+        sws_output.reset();
+        return make_error(ErrorCode::kInternal, "cannot allocate frame");
+      }
+    }
+    sws.reset(sws_getCachedContext(sws.release(), source_width, source_height,
+                                   static_cast<AVPixelFormat>(frame.format), size.width, size.height,
+                                   AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    if (!sws) return unconvertible(frame, "I420");
+    // Same matrix on both sides: the values keep their meaning, only the range is narrowed.
+    const int* coefficients = sws_getCoefficients(sws_colorspace(frame.colorspace));
+    sws_setColorspaceDetails(sws.get(), coefficients, is_full_range(frame) ? 1 : 0, coefficients, 0, 0, 1 << 16,
+                             1 << 16);
+    sws_scale(sws.get(), frame.data, frame.linesize, 0, source_height, sws_output->data, sws_output->linesize);
+    source = sws_output.get();
+  }
+  av_image_copy_plane(planes.y.data, static_cast<int>(planes.y.step), source->data[0], source->linesize[0],
+                      size.width, size.height);
+  av_image_copy_plane(planes.u.data, static_cast<int>(planes.u.step), source->data[1], source->linesize[1],
+                      size.width / 2, size.height / 2);
+  av_image_copy_plane(planes.v.data, static_cast<int>(planes.v.step), source->data[2], source->linesize[2],
+                      size.width / 2, size.height / 2);
+
+  if (auto rotation = rotation_of(info.rotation_deg)) {
+    out = rotate_i420(buffer, *rotation);
+  } else {
+    out = std::move(buffer);
+  }
+  return ok_status();
+}
 
 VideoReader::VideoReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
 VideoReader::~VideoReader() = default;
@@ -117,6 +234,10 @@ const VideoInfo& VideoReader::info() const {
 cv::Size VideoReader::output_size() const {
   const bool swap = state_->info.rotation_deg == 90 || state_->info.rotation_deg == 270;
   return swap ? cv::Size(state_->scaled_size.height, state_->scaled_size.width) : state_->scaled_size;
+}
+
+YuvMatrix VideoReader::yuv_matrix() const {
+  return state_->matrix;
 }
 
 int64_t VideoReader::corrupt_packet_count() const {
@@ -150,6 +271,12 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::pa
   }
   state->scaled_size = compute_scaled_size(stream.codecpar->width, stream.codecpar->height,
                                            state->info.rotation_deg, options);
+  state->pixels = options.pixels;
+  state->matrix = yuv_matrix_of(stream.codecpar->color_space);
+  if (state->pixels == FramePixels::kI420) {
+    state->scaled_size.width = std::max(2, state->scaled_size.width & ~1);
+    state->scaled_size.height = std::max(2, state->scaled_size.height & ~1);
+  }
   return std::unique_ptr<VideoReader>(new VideoReader(std::move(state)));
 }
 
@@ -197,33 +324,11 @@ Result<bool> VideoReader::read(VideoFrame& out) {
 
   if (frame->flags & AV_FRAME_FLAG_CORRUPT) ++s.corrupt_count;
 
-  s.sws.reset(sws_getCachedContext(
-      s.sws.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
-      s.scaled_size.width, s.scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
-  if (!s.sws) {
-    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+  const Status converted = s.pixels == FramePixels::kI420 ? s.convert_i420(*frame, out.i420)
+                                                          : s.convert_rgb(*frame, out.rgb);
+  if (!converted) {
     av_frame_unref(frame);
-    return make_error(ErrorCode::kUnimplemented, std::string("cannot convert pixel format ") +
-                                                     (name != nullptr ? name : "unknown") + " to RGB");
-  }
-  const int* coefficients = sws_getCoefficients(sws_colorspace(frame->colorspace));
-  sws_setColorspaceDetails(s.sws.get(), coefficients, is_full_range(*frame) ? 1 : 0,
-                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-
-  // swscale's SIMD code may write a few bytes past the last row (seen at 1080 px wide RGB24),
-  // so the buffer gets spare rows and the frame is a view of the rows above (still continuous).
-  const int spare_rows = 1 + kSwsSpareBytes / (s.scaled_size.width * 3);
-  cv::Mat buffer = s.take_buffer(s.scaled_size.height + spare_rows, s.scaled_size.width);
-  cv::Mat scaled = buffer.rowRange(0, s.scaled_size.height);
-  uint8_t* dst_data[4] = {scaled.data, nullptr, nullptr, nullptr};
-  const int dst_stride[4] = {static_cast<int>(scaled.step[0]), 0, 0, 0};
-  sws_scale(s.sws.get(), frame->data, frame->linesize, 0, frame->height, dst_data, dst_stride);
-
-  switch (s.info.rotation_deg) {
-    case 90: cv::rotate(scaled, out.rgb, cv::ROTATE_90_CLOCKWISE); break;
-    case 180: cv::rotate(scaled, out.rgb, cv::ROTATE_180); break;
-    case 270: cv::rotate(scaled, out.rgb, cv::ROTATE_90_COUNTERCLOCKWISE); break;
-    default: out.rgb = std::move(scaled); break;
+    return converted.error();
   }
 
   const double frame_period_s = s.info.fps > 0 ? 1.0 / s.info.fps : 1.0 / 30.0;

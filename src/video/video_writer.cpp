@@ -40,6 +40,27 @@ void copy_i420_planes(const cv::Mat& i420, AVFrame* yuv) {
   av_image_copy_plane(yuv->data[2], yuv->linesize[2], v, width / 2, width / 2, height / 2);
 }
 
+// Primaries and transfer follow the matrix, as they do in the sources that use it (SDR only).
+void set_colour_tags(AVCodecContext& enc, YuvMatrix matrix) {
+  switch (matrix) {
+    case YuvMatrix::kBt601:
+      enc.colorspace = AVCOL_SPC_SMPTE170M;
+      enc.color_primaries = AVCOL_PRI_SMPTE170M;
+      enc.color_trc = AVCOL_TRC_SMPTE170M;
+      break;
+    case YuvMatrix::kBt709:
+      enc.colorspace = AVCOL_SPC_BT709;
+      enc.color_primaries = AVCOL_PRI_BT709;
+      enc.color_trc = AVCOL_TRC_BT709;
+      break;
+    case YuvMatrix::kBt2020:
+      enc.colorspace = AVCOL_SPC_BT2020_NCL;
+      enc.color_primaries = AVCOL_PRI_BT2020;
+      enc.color_trc = AVCOL_TRC_BT2020_10;
+      break;
+  }
+}
+
 Error av_failure(ErrorCode code, const std::string& what, int rc) {
   return make_error(code, what + ": " + detail::av_error_text(rc));
 }
@@ -78,6 +99,7 @@ struct VideoWriter::State {
   std::unique_ptr<AudioPass> audio;
   int width = 0;  // input frame size
   int height = 0;
+  YuvMatrix matrix = YuvMatrix::kBt601;
   int64_t frame_period = 1;  // nominal frame length in kVideoTimeBase
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t frames = 0;
@@ -92,6 +114,8 @@ struct VideoWriter::State {
     std::filesystem::remove(temp_path, ec);
   }
 
+  Status check_writable(double timestamp_s) const;
+  Status encode(const cv::Mat& i420, double timestamp_s);
   Status write_packet(AVPacket* pkt, AVRational from, AVStream* stream);
   Status drain_video(bool flush);
   Status pump_audio(double until_s);
@@ -340,6 +364,7 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   state->temp_path = path;
   state->temp_path += ".part";
   state->width = width;
+  state->matrix = options.matrix;
   state->height = height;
 
   AVFormatContext* raw = nullptr;
@@ -359,9 +384,7 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   enc->time_base = kVideoTimeBase;
   enc->framerate = av_d2q(fps, 100000);
   enc->thread_count = std::max(0, options.thread_count);
-  enc->colorspace = AVCOL_SPC_SMPTE170M;
-  enc->color_primaries = AVCOL_PRI_SMPTE170M;
-  enc->color_trc = AVCOL_TRC_SMPTE170M;
+  set_colour_tags(*enc, options.matrix);
   enc->color_range = AVCOL_RANGE_MPEG;
   if (out->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   if (av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0) < 0) {
@@ -406,37 +429,58 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(state)));
 }
 
+Status VideoWriter::State::check_writable(double timestamp_s) const {
+  if (finished || failed) return make_error(ErrorCode::kFailedPrecondition, "video writer is closed");
+  if (!std::isfinite(timestamp_s)) return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
+  return ok_status();
+}
+
 Status VideoWriter::write(const cv::Mat& rgb, double timestamp_s) {
   State& s = *state_;
-  if (s.finished || s.failed) return make_error(ErrorCode::kFailedPrecondition, "video writer is closed");
+  DD_TRY(s.check_writable(timestamp_s));
   if (rgb.type() != CV_8UC3 || rgb.cols != s.width || rgb.rows != s.height) {
     return make_error(ErrorCode::kInvalidArgument,
                       "frame must be " + std::to_string(s.width) + "x" + std::to_string(s.height) +
                           " RGB24, got " + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows));
   }
-  if (!std::isfinite(timestamp_s))
-    return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
-  AVFrame* yuv = s.yuv.get();
-  // The encoder may still hold the previous buffer; give it a fresh one if so.
-  if (av_frame_make_writable(yuv) < 0) return make_error(ErrorCode::kInternal, "cannot allocate frame");
+  if (s.matrix != YuvMatrix::kBt601)
+    return make_error(ErrorCode::kInvalidArgument, "RGB frames are encoded as BT.601; use write_i420");
   // OpenCV's SIMD RGB -> I420 (BT.601, limited range, as tagged above) costs ~2 ms a 1080p
   // frame where swscale's generic RGB24 path took ~6-14 ms; its chroma is the top-left sample
   // of each 2x2 block instead of a filtered one (mean difference 0.3 levels).
   cv::cvtColor(rgb(cv::Rect(0, 0, s.i420.cols, s.i420.rows * 2 / 3)), s.i420, cv::COLOR_RGB2YUV_I420);
-  copy_i420_planes(s.i420, yuv);
+  return s.encode(s.i420, timestamp_s);
+}
+
+Status VideoWriter::write_i420(const cv::Mat& i420, double timestamp_s) {
+  State& s = *state_;
+  DD_TRY(s.check_writable(timestamp_s));
+  if (!is_i420(i420) || i420.size() != s.i420.size()) {
+    const cv::Size expected = i420_picture_size(s.i420);
+    return make_error(ErrorCode::kInvalidArgument, "frame must be " + std::to_string(expected.width) + "x" +
+                                                       std::to_string(expected.height) + " I420");
+  }
+  return s.encode(i420, timestamp_s);
+}
+
+Status VideoWriter::State::encode(const cv::Mat& frame_i420, double timestamp_s) {
+  AVFrame* frame = yuv.get();
+  // The encoder may still hold the previous buffer; give it a fresh one if so.
+  if (av_frame_make_writable(frame) < 0) return make_error(ErrorCode::kInternal, "cannot allocate frame");
+  copy_i420_planes(frame_i420, frame);
 
   int64_t pts = std::llround(timestamp_s / av_q2d(kVideoTimeBase));
-  if (s.last_pts != AV_NOPTS_VALUE && pts <= s.last_pts) pts = s.last_pts + 1;
-  s.last_pts = pts;
-  yuv->pts = pts;
-  int rc = avcodec_send_frame(s.encoder.get(), yuv);
+  if (last_pts != AV_NOPTS_VALUE && pts <= last_pts) pts = last_pts + 1;
+  last_pts = pts;
+  frame->pts = pts;
+  const int rc = avcodec_send_frame(encoder.get(), frame);
   if (rc < 0) {
-    s.failed = true;
+    failed = true;
     return av_failure(ErrorCode::kInternal, "H.264 encoding failed", rc);
   }
-  ++s.frames;
-  const Status drained = s.drain_video(false);
-  if (!drained) s.failed = true;
+  ++frames;
+  const Status drained = drain_video(false);
+  if (!drained) failed = true;
   return drained;
 }
 

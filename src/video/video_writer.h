@@ -1,8 +1,9 @@
-// Encoding RGB frames to an H.264 MP4 (+faststart) with each frame's own timestamp, optionally
+// Encoding RGB or I420 frames to an H.264 MP4 (+faststart) with each frame's own timestamp, optionally
 // carrying over another file's audio in sync. The file appears only when finish() succeeds.
 #pragma once
 
 #include "core/result.h"
+#include "video/i420.h"
 
 #include <opencv2/core.hpp>
 
@@ -18,6 +19,9 @@ struct WriterOptions {
   // fps measured) for files roughly twice as big; the overlay video is a preview, so speed wins.
   std::string preset = "ultrafast";
   int thread_count = 0;                // encoder threads; 0 lets x264 choose
+  // The colour matrix the stream is tagged with: write_i420's frames must be in it; RGB
+  // frames are converted with BT.601, so write() needs the default.
+  YuvMatrix matrix = YuvMatrix::kBt601;
   std::filesystem::path audio_source;  // file whose audio to keep (empty: no audio); AAC, MP3
                                        // and ALAC are copied, anything else becomes AAC
 };
@@ -38,6 +42,8 @@ class VideoWriter {
   // Encodes one RGB24 frame shown at timestamp_s (seconds from the start; should increase).
   // InvalidArgument for a wrong size/type, Internal/Unavailable when encoding or writing fails.
   Status write(const cv::Mat& rgb, double timestamp_s);
+  // The same for an I420 frame (see i420.h) of the even-cropped size, in WriterOptions::matrix.
+  Status write_i420(const cv::Mat& i420, double timestamp_s);
   // Flushes encoders, writes the remaining audio and the index, and moves the file into place.
   Status finish();
   // Frames accepted so far.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "video/probe.h"
+#include "video/video_reader.h"
 
 namespace dd::pipeline {
 namespace {
@@ -34,6 +35,9 @@ class PipelineTest : public ::testing::Test {
            (dir_ / "person.mp4").string());
     ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -c:v libx264 -preset ultrafast " +
            (dir_ / "nobody.mp4").string());
+    ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -vf scale=out_color_matrix=bt709 -colorspace bt709 "
+           "-color_primaries bt709 -color_trc bt709 -c:v libx264 -preset ultrafast " +
+           (dir_ / "nobody_bt709.mp4").string());
     ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
     std::ofstream(dir_ / "text.mp4") << "this is not a video\n";
     std::ofstream(dir_ / "empty.mp4");
@@ -115,6 +119,33 @@ TEST_F(PipelineTest, VideoWithoutPersonCompletesWithEmptyAnalysis) {
   EXPECT_EQ(results["processing"]["detection_rate"].get<double>(), 0.0);
   EXPECT_TRUE(results["movement_analysis"].empty());
   EXPECT_EQ(entries(out).size(), 4u);
+}
+
+// The overlay is drawn on the decoded YUV values and tagged with the source's matrix, so
+// what it does not draw on looks exactly like the source.
+TEST_F(PipelineTest, OverlayKeepsTheSourceColours_Bt709) {
+  const fs::path input = dir_ / "nobody_bt709.mp4";
+  const fs::path out = dir_ / "out_bt709";
+  auto outputs = run(input, out, options(/*write_video=*/true), {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  auto last_frame = [](const fs::path& path) {
+    auto reader = video::VideoReader::open(path);
+    EXPECT_TRUE(reader) << path;
+    video::VideoFrame frame, last;
+    while (reader && (*reader)->read(frame).value()) last.rgb = frame.rgb.clone();
+    return last.rgb;
+  };
+  const cv::Mat source = last_frame(input);
+  const cv::Mat overlay = last_frame(outputs->overlay_mp4);
+  ASSERT_EQ(source.size(), overlay.size());
+  const cv::Rect below_hud(0, 160, 320, 80);  // nobody in view: only the HUD is drawn, top left
+  cv::Mat diff;
+  cv::absdiff(source(below_hud), overlay(below_hud), diff);
+  const cv::Scalar mean = cv::mean(diff);
+  EXPECT_LT((mean[0] + mean[1] + mean[2]) / 3, 2.5);
+  auto reader = video::VideoReader::open(outputs->overlay_mp4);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->yuv_matrix(), video::YuvMatrix::kBt709);
 }
 
 TEST_F(PipelineTest, BadInputsFailCleanlyAndLeaveNothing) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <limits>
 
@@ -165,6 +166,97 @@ TEST(OverlayRendererTest, InvalidArgument_NotRgb) {
   const Status status = renderer.draw(gray, standing_pose());
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(OverlayRendererTest, I420Drawing_ShowsTheSamePictureAsRgb) {
+  const cv::Mat background(480, 640, CV_8UC3, cv::Scalar(90, 120, 160));
+  HudInfo hud;
+  hud.movement_type = "Dancing";
+  hud.intensity = 0.6;
+  PoseFrame moved = standing_pose();
+  for (auto& lm : moved.landmarks) lm.x += 0.05f;  // the second frame gives the trails a segment
+
+  cv::Mat rgb = background.clone();
+  OverlayRenderer rgb_renderer;
+  ASSERT_TRUE(rgb_renderer.draw(rgb, standing_pose(), hud).has_value());
+  ASSERT_TRUE(rgb_renderer.draw(rgb, moved, hud).has_value());
+
+  cv::Mat i420;
+  cv::cvtColor(background, i420, cv::COLOR_RGB2YUV_I420);  // BT.601, limited range
+  OverlayRenderer yuv_renderer;
+  ASSERT_TRUE(yuv_renderer.draw_i420(i420, YuvMatrix::kBt601, standing_pose(), hud).has_value());
+  ASSERT_TRUE(yuv_renderer.draw_i420(i420, YuvMatrix::kBt601, moved, hud).has_value());
+  cv::Mat yuv_drawn;
+  cv::cvtColor(i420, yuv_drawn, cv::COLOR_YUV2RGB_I420);
+  cv::Mat untouched;  // the background after the same round trip, undrawn
+  cv::cvtColor(background, untouched, cv::COLOR_RGB2YUV_I420);
+  cv::cvtColor(untouched, untouched, cv::COLOR_YUV2RGB_I420);
+
+  auto changed = [](const cv::Mat& a, const cv::Mat& b, int threshold) {
+    cv::Mat diff, mask;
+    cv::absdiff(a, b, diff);
+    cv::cvtColor(diff, diff, cv::COLOR_RGB2GRAY);
+    cv::threshold(diff, mask, threshold, 255, cv::THRESH_BINARY);
+    return mask;
+  };
+  const cv::Mat drawn_rgb = changed(rgb, background, 30);
+  const cv::Mat drawn_yuv = changed(yuv_drawn, untouched, 30);
+  const int drawn = cv::countNonZero(drawn_rgb);
+  ASSERT_GT(drawn, 5000);  // skeleton, joints, trails and the HUD
+  cv::Mat both;
+  cv::bitwise_and(drawn_rgb, drawn_yuv, both);
+  EXPECT_GT(cv::countNonZero(both), 0.9 * drawn);
+  // Nothing is drawn where the RGB renderer drew nothing (allowing chroma's half resolution).
+  cv::Mat near_rgb, outside;
+  cv::dilate(drawn_rgb, near_rgb, cv::Mat::ones(5, 5, CV_8U));
+  cv::bitwise_and(drawn_yuv, ~near_rgb, outside);
+  EXPECT_EQ(cv::countNonZero(outside), 0);
+  // Against the RGB drawing after the same round trip, the mean difference is small.
+  cv::Mat rgb_round_trip, diff;
+  cv::cvtColor(rgb, rgb_round_trip, cv::COLOR_RGB2YUV_I420);
+  cv::cvtColor(rgb_round_trip, rgb_round_trip, cv::COLOR_YUV2RGB_I420);
+  cv::absdiff(yuv_drawn, rgb_round_trip, diff);
+  const cv::Scalar mean = cv::mean(diff);
+  EXPECT_LT((mean[0] + mean[1] + mean[2]) / 3, 1.5);
+  // The confident skeleton is green in both (the middle of the shoulder line).
+  const cv::Vec3b shoulder = yuv_drawn.at<cv::Vec3b>(144, 320);
+  EXPECT_GT(shoulder[1], 200);
+  EXPECT_LT(shoulder[0], 80);
+}
+
+TEST(OverlayRendererTest, InvalidArgument_NotI420) {
+  OverlayRenderer renderer;
+  for (const cv::Mat& image : {cv::Mat(), cv::Mat(480, 640, CV_8UC3), cv::Mat(720, 641, CV_8UC1),
+                               cv::Mat(721, 640, CV_8UC1)}) {
+    cv::Mat frame = image;
+    const Status status = renderer.draw_i420(frame, YuvMatrix::kBt601, standing_pose());
+    ASSERT_FALSE(status.has_value());
+    EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(I420Test, RgbToYuv_KnownColoursPerMatrix) {
+  auto expect_near = [](const cv::Scalar& got, const cv::Scalar& want) {
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(got[c], want[c], 0.5) << "component " << c;
+  };
+  expect_near(rgb_to_yuv({0, 0, 0}, YuvMatrix::kBt601), {16, 128, 128});
+  expect_near(rgb_to_yuv({255, 255, 255}, YuvMatrix::kBt709), {235, 128, 128});
+  expect_near(rgb_to_yuv({255, 0, 0}, YuvMatrix::kBt601), {81.5, 90.2, 240});
+  expect_near(rgb_to_yuv({255, 0, 0}, YuvMatrix::kBt709), {62.6, 102, 240});
+  expect_near(rgb_to_yuv({0, 0, 255}, YuvMatrix::kBt2020), {29, 240, 119});
+}
+
+TEST(I420Test, Planes_AreViewsInOpenCvLayout) {
+  cv::Mat i420(6, 4, CV_8UC1);
+  for (int i = 0; i < 24; ++i) i420.data[i] = static_cast<uint8_t>(i);
+  ASSERT_TRUE(is_i420(i420));
+  EXPECT_EQ(i420_picture_size(i420), cv::Size(4, 4));
+  I420Planes planes = i420_planes(i420);
+  EXPECT_EQ(planes.y.size(), cv::Size(4, 4));
+  EXPECT_EQ(planes.u.size(), cv::Size(2, 2));
+  EXPECT_EQ(planes.u.at<uint8_t>(1, 1), 19);
+  EXPECT_EQ(planes.v.at<uint8_t>(0, 0), 20);
+  EXPECT_EQ(planes.v.data, i420.data + 20);
 }
 
 }  // namespace

@@ -99,6 +99,19 @@ bool make(const std::string& name, const fs::path& tmp) {
                        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " +
                        out);
   }
+  if (name == "bt709.mp4") {
+    return run_command(std::string(kFfmpeg) + kVideoSource +
+                       "-vf scale=out_color_matrix=bt709 -colorspace bt709 -color_primaries bt709 "
+                       "-color_trc bt709 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " +
+                       out);
+  }
+  if (name == "odd.mkv") {
+    // Lossless with an odd width and height, which H.264 4:2:0 cannot hold.
+    return run_command(std::string(kFfmpeg) +
+                       "-f lavfi -i testsrc=size=161x121:rate=30:duration=0.5 -c:v ffv1 -pix_fmt yuv420p "
+                       "-f matroska " +
+                       out);
+  }
   if (name == "huge.avi") {
     return run_command(std::string(kFfmpeg) +
                        "-f lavfi -i color=red:s=9000x16:r=1:d=1 -c:v mjpeg -pix_fmt yuvj420p -f avi " + out);

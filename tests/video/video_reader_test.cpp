@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <vector>
 
@@ -21,6 +22,7 @@ std::vector<VideoFrame> read_all(VideoReader& reader) {
     if (!more.has_value() || !*more) break;
     frames.push_back(frame);
     frame.rgb = cv::Mat();  // the next read must not overwrite a kept frame
+    frame.i420 = cv::Mat();
   }
   return frames;
 }
@@ -208,6 +210,93 @@ TEST(VideoReaderTest, SameFrames_SingleThreadAndAuto) {
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(cv::norm(a[i].rgb, b[i].rgb, cv::NORM_INF), 0.0) << "frame " << i;
   }
+}
+
+VideoFrame first_frame(const std::string& name, FramePixels pixels) {
+  ReaderOptions options;
+  options.pixels = pixels;
+  auto reader = VideoReader::open(media(name), options);
+  EXPECT_TRUE(reader.has_value()) << name;
+  VideoFrame frame;
+  if (!reader.has_value()) return frame;
+  auto read = (*reader)->read(frame);
+  EXPECT_TRUE(read.has_value() && *read) << name;
+  return frame;
+}
+
+// OpenCV's I420 -> RGB is BT.601 limited range, which is what these clips hold.
+cv::Mat i420_to_rgb(const cv::Mat& i420) {
+  cv::Mat rgb;
+  cv::cvtColor(i420, rgb, cv::COLOR_YUV2RGB_I420);
+  return rgb;
+}
+
+TEST(VideoReaderTest, I420Frames_ShowTheSamePictureAsRgb) {
+  // H.264, full-range MJPEG (narrowed), a rotated clip and VP9.
+  for (const char* name : {"h264_aac.mp4", "mjpeg.avi", "rot90.mov", "vp9.webm"}) {
+    const VideoFrame rgb = first_frame(name, FramePixels::kRgb24);
+    const VideoFrame yuv = first_frame(name, FramePixels::kI420);
+    ASSERT_TRUE(is_i420(yuv.i420)) << name;
+    ASSERT_EQ(i420_picture_size(yuv.i420), rgb.rgb.size()) << name;
+    EXPECT_LT(mean_abs_diff(i420_to_rgb(yuv.i420), rgb.rgb), 2.0) << name;
+    EXPECT_TRUE(yuv.rgb.empty());
+  }
+}
+
+TEST(VideoReaderTest, I420Frames_LimitedRangeFromFullRangeMjpeg) {
+  VideoFrame frame = first_frame("mjpeg.avi", FramePixels::kI420);
+  ASSERT_TRUE(is_i420(frame.i420));
+  double low = 0, high = 0;
+  cv::minMaxLoc(i420_planes(frame.i420).y, &low, &high);
+  EXPECT_GE(low, 16);   // testsrc2's black
+  EXPECT_LE(high, 235);
+  EXPECT_GT(high, 200);
+}
+
+TEST(VideoReaderTest, I420Frames_OddSizeCroppedToEven) {
+  ReaderOptions options;
+  options.pixels = FramePixels::kI420;
+  auto reader = VideoReader::open(media("odd.mkv"), options);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  EXPECT_EQ((*reader)->output_size(), cv::Size(160, 120));
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  ASSERT_EQ(i420_picture_size(frame.i420), cv::Size(160, 120));
+  // The decoder's own 161x121 planes (chroma 81x61), cut to 160x120: the same bytes.
+  const std::string raw = testing::command_output("ffmpeg -nostdin -v error -i '" + media("odd.mkv").string() +
+                                                  "' -frames:v 1 -f rawvideo -pix_fmt yuv420p -");
+  ASSERT_EQ(raw.size(), 161u * 121 + 2u * 81 * 61);
+  auto plane = [&](size_t offset, int width, int height) {
+    return cv::Mat(height, width, CV_8UC1, const_cast<char*>(raw.data() + offset));
+  };
+  const I420Planes planes = i420_planes(frame.i420);
+  EXPECT_EQ(cv::norm(planes.y, plane(0, 161, 121)(cv::Rect(0, 0, 160, 120)), cv::NORM_INF), 0.0);
+  EXPECT_EQ(cv::norm(planes.u, plane(161 * 121, 81, 61)(cv::Rect(0, 0, 80, 60)), cv::NORM_INF), 0.0);
+  EXPECT_EQ(cv::norm(planes.v, plane(161 * 121 + 81 * 61, 81, 61)(cv::Rect(0, 0, 80, 60)), cv::NORM_INF), 0.0);
+}
+
+TEST(VideoReaderTest, I420Frames_ScaledDown) {
+  ReaderOptions options;
+  options.pixels = FramePixels::kI420;
+  options.max_short_side = 120;
+  auto reader = VideoReader::open(media("h264_aac.mp4"), options);
+  ASSERT_TRUE(reader.has_value());
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  EXPECT_EQ(i420_picture_size(frame.i420), cv::Size(160, 120));
+  options.pixels = FramePixels::kRgb24;
+  auto rgb_reader = VideoReader::open(media("h264_aac.mp4"), options);
+  VideoFrame rgb;
+  ASSERT_TRUE(*(*rgb_reader)->read(rgb));
+  EXPECT_LT(mean_abs_diff(i420_to_rgb(frame.i420), rgb.rgb), 3.0);
+}
+
+TEST(VideoReaderTest, YuvMatrix_TheStreamsOwn) {
+  auto tagged = VideoReader::open(media("bt709.mp4"));
+  auto untagged = VideoReader::open(media("h264_aac.mp4"));
+  ASSERT_TRUE(tagged.has_value() && untagged.has_value());
+  EXPECT_EQ((*tagged)->yuv_matrix(), YuvMatrix::kBt709);
+  EXPECT_EQ((*untagged)->yuv_matrix(), YuvMatrix::kBt601);
 }
 
 TEST(VideoReaderTest, ReadsWhatIsThere_TruncatedFaststart) {

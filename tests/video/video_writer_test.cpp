@@ -37,6 +37,7 @@ std::vector<VideoFrame> read_all(const fs::path& path) {
     if (!more.has_value() || !*more) break;
     frames.push_back(frame);
     frame.rgb = cv::Mat();
+    frame.i420 = cv::Mat();
   }
   return frames;
 }
@@ -197,6 +198,47 @@ TEST(VideoWriterTest, LeavesNoFile_WithoutFinish) {
   }
   EXPECT_FALSE(fs::exists(out));
   EXPECT_FALSE(fs::exists(fs::path(out) += ".part"));
+}
+
+TEST(VideoWriterTest, WritesI420_ValuesAndMatrixKept) {
+  ReaderOptions i420;
+  i420.pixels = FramePixels::kI420;
+  auto reader = VideoReader::open(media("bt709.mp4"), i420);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  ASSERT_EQ((*reader)->yuv_matrix(), YuvMatrix::kBt709);
+  std::vector<VideoFrame> frames;
+  VideoFrame frame;
+  while (*(*reader)->read(frame)) {
+    frames.push_back(frame);
+    frame.i420 = cv::Mat();
+  }
+  ASSERT_EQ(frames.size(), 60u);
+
+  const fs::path out = output_path("i420_bt709.mp4");
+  WriterOptions options;
+  options.matrix = YuvMatrix::kBt709;
+  auto writer = VideoWriter::create(out, 320, 240, 30.0, options);
+  ASSERT_TRUE(writer.has_value()) << writer.error().message;
+  const Status rgb_refused = (*writer)->write(cv::Mat(240, 320, CV_8UC3, cv::Scalar::all(0)), 0.0);
+  ASSERT_FALSE(rgb_refused.has_value());
+  EXPECT_EQ(rgb_refused.error().code, ErrorCode::kInvalidArgument);
+  const Status wrong_size = (*writer)->write_i420(cv::Mat(240, 320, CV_8UC1, cv::Scalar::all(0)), 0.0);
+  ASSERT_FALSE(wrong_size.has_value());
+  EXPECT_EQ(wrong_size.error().code, ErrorCode::kInvalidArgument);
+  for (const auto& f : frames) ASSERT_TRUE((*writer)->write_i420(f.i420, f.timestamp_s).has_value());
+  ASSERT_TRUE((*writer)->finish().has_value());
+
+  EXPECT_EQ(testing::command_output("ffprobe -v error -select_streams v:0 -show_entries "
+                                    "stream=color_space,color_primaries,color_transfer,color_range "
+                                    "-of default=noprint_wrappers=1 '" + out.string() + "'"),
+            "color_range=tv\ncolor_space=bt709\ncolor_transfer=bt709\ncolor_primaries=bt709\n");
+  auto written = VideoReader::open(out, i420);
+  ASSERT_TRUE(written.has_value());
+  VideoFrame back;
+  ASSERT_TRUE(*(*written)->read(back));
+  cv::Mat diff;
+  cv::absdiff(back.i420, frames[0].i420, diff);
+  EXPECT_LT(cv::mean(diff)[0], 2.0);  // x264's loss only: no colour conversion in between
 }
 
 TEST(VideoWriterTest, RejectsBadInput_SizeTypeAndOptions) {
