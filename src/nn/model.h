@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -39,6 +40,11 @@ class ThreadPool {
 
   int size() const { return size_; }
   void* native_handle() const { return handle_; }  // pthreadpool_t, or nullptr for one thread
+
+  // Calls body(begin, end) for consecutive ranges of at most `tile` covering [0, count), on
+  // the pool's workers and the caller, and returns when all are done. For the work around
+  // the models (the crop into their input), which would otherwise leave the workers idle.
+  void parallel_for(size_t count, size_t tile, const std::function<void(size_t, size_t)>& body) const;
 
  private:
   ThreadPool(void* handle, int size) : handle_(handle), size_(size) {}

@@ -47,7 +47,7 @@ inline Taps taps(double c, int max) {
 // where inside(u, v) is false, writes `outside` without sampling.
 template <typename Inside>
 void sample_bilinear(const cv::Mat& rgb, const cv::Matx23d& m, int size, float scale, float offset,
-                     float outside, Inside inside, float* out) {
+                     float outside, Inside inside, float* out, const nn::ThreadPool* pool) {
   const int max_x = rgb.cols - 1;
   const int max_y = rgb.rows - 1;
   // A row of samples in two passes: positions and weights first, then the pixel reads, so the
@@ -58,33 +58,44 @@ void sample_bilinear(const cv::Mat& rgb, const cv::Matx23d& m, int size, float s
     int right;              // byte offset of the right taps (0 or 3)
     float fx, fy;
   };
-  std::vector<Sample> row(static_cast<size_t>(size));
-  for (int v = 0; v < size; ++v) {
-    for (int u = 0; u < size; ++u) {
-      if (!inside(u, v)) {
-        row[u].top = nullptr;
-        continue;
+  auto sample_rows = [&](size_t first_row, size_t end_row) {
+    std::vector<Sample> row(static_cast<size_t>(size));
+    float* row_out = out + first_row * static_cast<size_t>(size) * 3;
+    for (int v = static_cast<int>(first_row); v < static_cast<int>(end_row); ++v) {
+      for (int u = 0; u < size; ++u) {
+        if (!inside(u, v)) {
+          row[u].top = nullptr;
+          continue;
+        }
+        const Taps tx = taps(m(0, 0) * u + m(0, 1) * v + m(0, 2), max_x);
+        const Taps ty = taps(m(1, 0) * u + m(1, 1) * v + m(1, 2), max_y);
+        const int xa = std::max(tx.first, 0), xb = std::min(tx.first + 1, max_x);
+        row[u] = {rgb.ptr<uint8_t>(std::max(ty.first, 0)) + 3 * xa,
+                  rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y)) + 3 * xa, 3 * (xb - xa), tx.weight, ty.weight};
       }
-      const Taps tx = taps(m(0, 0) * u + m(0, 1) * v + m(0, 2), max_x);
-      const Taps ty = taps(m(1, 0) * u + m(1, 1) * v + m(1, 2), max_y);
-      const int xa = std::max(tx.first, 0), xb = std::min(tx.first + 1, max_x);
-      row[u] = {rgb.ptr<uint8_t>(std::max(ty.first, 0)) + 3 * xa,
-                rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y)) + 3 * xa, 3 * (xb - xa), tx.weight, ty.weight};
+      for (int u = 0; u < size; ++u, row_out += 3) {
+        const Sample& s = row[u];
+        if (s.top == nullptr) {
+          row_out[0] = row_out[1] = row_out[2] = outside;
+          continue;
+        }
+        const float w00 = (1 - s.fx) * (1 - s.fy), w01 = s.fx * (1 - s.fy), w10 = (1 - s.fx) * s.fy,
+                    w11 = s.fx * s.fy;
+        for (int c = 0; c < 3; ++c) {
+          const float value = w00 * kLevel[s.top[c]] + w01 * kLevel[s.top[s.right + c]] +
+                              w10 * kLevel[s.bottom[c]] + w11 * kLevel[s.bottom[s.right + c]];
+          row_out[c] = value * scale + offset;
+        }
+      }
     }
-    for (int u = 0; u < size; ++u, out += 3) {
-      const Sample& s = row[u];
-      if (s.top == nullptr) {
-        out[0] = out[1] = out[2] = outside;
-        continue;
-      }
-      const float w00 = (1 - s.fx) * (1 - s.fy), w01 = s.fx * (1 - s.fy), w10 = (1 - s.fx) * s.fy,
-                  w11 = s.fx * s.fy;
-      for (int c = 0; c < 3; ++c) {
-        const float value = w00 * kLevel[s.top[c]] + w01 * kLevel[s.top[s.right + c]] +
-                            w10 * kLevel[s.bottom[c]] + w11 * kLevel[s.bottom[s.right + c]];
-        out[c] = value * scale + offset;
-      }
-    }
+  };
+  // Rows are independent, so the model's threads share them: the crop is otherwise the
+  // longest stretch of a tracked frame that runs on one core (the frame is rarely in cache).
+  constexpr size_t kRowsPerTask = 16;
+  if (pool != nullptr) {
+    pool->parallel_for(static_cast<size_t>(size), kRowsPerTask, sample_rows);
+  } else {
+    sample_rows(0, static_cast<size_t>(size));
   }
 }
 
@@ -114,7 +125,7 @@ NormalizedRect letterbox_roi(int width, int height) {
                         0.0f};
 }
 
-void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor) {
+void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor, const nn::ThreadPool* pool) {
   check_arguments(rgb, size, tensor);
   const NormalizedRect roi = letterbox_roi(rgb.cols, rgb.rows);
   const cv::Matx23d m = roi_sampling_matrix(roi, rgb.cols, rgb.rows, size);
@@ -128,13 +139,14 @@ void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor) 
     row_inside[i] = y_edge >= 0.0 && y_edge <= rgb.rows;
   }
   sample_bilinear(rgb, m, size, 2.0f / 255.0f, -1.0f, -1.0f,
-                  [&](int u, int v) { return row_inside[v] && column_inside[u]; }, tensor.data());
+                  [&](int u, int v) { return row_inside[v] && column_inside[u]; }, tensor.data(), pool);
 }
 
-void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor) {
+void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor,
+                   const nn::ThreadPool* pool) {
   check_arguments(rgb, size, tensor);
   sample_bilinear(rgb, roi_sampling_matrix(roi, rgb.cols, rgb.rows, size), size, 1.0f / 255.0f, 0.0f, 0.0f,
-                  [](int, int) { return true; }, tensor.data());
+                  [](int, int) { return true; }, tensor.data(), pool);
 }
 
 }  // namespace dd::pose

@@ -7,6 +7,7 @@
 
 #include <span>
 
+#include "nn/model.h"
 #include "pose/pose_frame.h"
 
 namespace dd::pose {
@@ -21,10 +22,13 @@ NormalizedRect letterbox_roi(int width, int height);
 // Writes the letterboxed rgb frame into a size x size x 3 NHWC tensor with values in
 // [-1,1]; samples outside the frame read -1.
 // DD_CHECKs that tensor holds size*size*3 floats and rgb is a non-empty CV_8UC3 image.
-void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor);
+// With a pool, its threads share the rows; the result is the same bit for bit.
+void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor,
+                         const nn::ThreadPool* pool = nullptr);
 
 // Writes the rotated roi of the rgb frame into a size x size x 3 NHWC tensor with values
 // in [0,1], replicating the frame's edge pixels outside it. Same checks as above.
-void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor);
+void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor,
+                   const nn::ThreadPool* pool = nullptr);
 
 }  // namespace dd::pose

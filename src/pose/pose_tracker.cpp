@@ -43,9 +43,12 @@ Point2f point(const Landmark& lm) {
 
 }  // namespace
 
-PoseTracker::PoseTracker(const PoseOptions& options, std::unique_ptr<nn::Model> detector,
-                         std::unique_ptr<nn::Model> landmark)
-    : options_(options), detector_(std::move(detector)), landmark_(std::move(landmark)) {}
+PoseTracker::PoseTracker(const PoseOptions& options, std::shared_ptr<nn::ThreadPool> thread_pool,
+                         std::unique_ptr<nn::Model> detector, std::unique_ptr<nn::Model> landmark)
+    : options_(options),
+      thread_pool_(std::move(thread_pool)),
+      detector_(std::move(detector)),
+      landmark_(std::move(landmark)) {}
 
 PoseTracker::~PoseTracker() = default;
 
@@ -79,7 +82,7 @@ Result<std::unique_ptr<PoseTracker>> PoseTracker::create(const PoseOptions& opti
   DD_LOG_INFO("pose: loaded {} and {}", detector_path->filename().string(),
               landmark_path->filename().string());
   return std::unique_ptr<PoseTracker>(
-      new PoseTracker(options, std::move(detector).value(), std::move(landmark).value()));
+      new PoseTracker(options, model_options.thread_pool, std::move(detector).value(), std::move(landmark).value()));
 }
 
 void PoseTracker::reset() {
@@ -93,7 +96,7 @@ void PoseTracker::lose_track() {
 }
 
 Result<std::optional<NormalizedRect>> PoseTracker::detect(const cv::Mat& rgb) {
-  letterbox_to_tensor(rgb, kDetectorInputSize, detector_->input(0));
+  letterbox_to_tensor(rgb, kDetectorInputSize, detector_->input(0), thread_pool_.get());
   DD_TRY(detector_->run());
   std::vector<Detection> detections =
       decode_detections(detector_->output(0), detector_->output(1), options_.min_detection_confidence);
@@ -134,7 +137,7 @@ Result<PoseFrame> PoseTracker::process(const cv::Mat& rgb, int64_t index, double
   }
   frame.roi = *roi;
 
-  roi_to_tensor(rgb, *roi, kLandmarkInputSize, landmark_->input(0));
+  roi_to_tensor(rgb, *roi, kLandmarkInputSize, landmark_->input(0), thread_pool_.get());
   DD_TRY(landmark_->run());
   frame.pose_score = landmark_->output(kPoseFlag)[0];
   DD_LOG_DEBUG("pose: frame {} ({}) pose flag {:.4f}", index, tracked ? "tracked" : "detected", frame.pose_score);

@@ -18,6 +18,7 @@
 
 namespace dd::nn {
 class Model;
+class ThreadPool;
 }
 
 namespace dd::pose {
@@ -53,13 +54,14 @@ class PoseTracker {
   const PoseOptions& options() const { return options_; }
 
  private:
-  PoseTracker(const PoseOptions& options, std::unique_ptr<nn::Model> detector,
-              std::unique_ptr<nn::Model> landmark);
+  PoseTracker(const PoseOptions& options, std::shared_ptr<nn::ThreadPool> thread_pool,
+              std::unique_ptr<nn::Model> detector, std::unique_ptr<nn::Model> landmark);
   // The best detection's ROI in this frame, or nullopt when the detector finds nobody.
   Result<std::optional<NormalizedRect>> detect(const cv::Mat& rgb);
   void lose_track();
 
   PoseOptions options_;
+  std::shared_ptr<nn::ThreadPool> thread_pool_;  // the models' threads, also used for the crops
   std::unique_ptr<nn::Model> detector_;
   std::unique_ptr<nn::Model> landmark_;
   PoseSmoother smoother_;

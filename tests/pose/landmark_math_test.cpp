@@ -2,6 +2,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -103,6 +105,42 @@ TEST(ImageToTensorTest, RoiCrop_SamplesAtFullSubPixelPrecision) {
   const auto at = [&](int row, int col) { return tensor[(row * 256 + col) * 3] * 255.0f; };
   EXPECT_NEAR(at(128, 100), 100.01f, 2e-3f);
   EXPECT_NEAR(at(128, 200), 200.01f, 2e-3f);
+}
+
+// The model's threads share the crop's rows; every float must come out as on one thread.
+TEST(ImageToTensorTest, ThreadPool_SameTensorsBitForBit) {
+  cv::Mat rgb(1080, 1920, CV_8UC3);
+  cv::randu(rgb, cv::Scalar::all(0), cv::Scalar::all(256));
+  const auto pool = nn::ThreadPool::create(2);
+  ASSERT_EQ(pool->size(), 2);
+  // Rotated and partly outside the frame (edge replication), and a size that is no multiple
+  // of the rows a task takes.
+  for (const NormalizedRect roi : {NormalizedRect{0.9f, 0.2f, 0.5f, 0.9f, 0.7f}, NormalizedRect{0.5f, 0.5f, 0.3f, 0.4f, 0.0f}}) {
+    for (int size : {256, 250}) {
+      std::vector<float> alone(size * size * 3, -7.0f), shared(size * size * 3, 7.0f);
+      roi_to_tensor(rgb, roi, size, alone);
+      roi_to_tensor(rgb, roi, size, shared, pool.get());
+      EXPECT_TRUE(std::equal(alone.begin(), alone.end(), shared.begin())) << size;
+    }
+  }
+  std::vector<float> alone(224 * 224 * 3, -7.0f), shared(224 * 224 * 3, 7.0f);
+  letterbox_to_tensor(rgb, 224, alone);
+  letterbox_to_tensor(rgb, 224, shared, pool.get());
+  EXPECT_TRUE(std::equal(alone.begin(), alone.end(), shared.begin()));
+}
+
+TEST(ThreadPoolTest, ParallelFor_CoversEveryIndexOnce) {
+  for (int threads : {1, 2}) {
+    const auto pool = nn::ThreadPool::create(threads);
+    for (size_t count : {0u, 1u, 15u, 16u, 17u, 250u}) {
+      std::vector<int> hits(count, 0);
+      pool->parallel_for(count, 16, [&](size_t begin, size_t end) {
+        EXPECT_LE(end - begin, 16u);
+        for (size_t i = begin; i < end; ++i) ++hits[i];
+      });
+      EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), static_cast<long>(count)) << threads << " " << count;
+    }
+  }
 }
 
 TEST(DecodeLandmarksTest, ScalesCoordinatesAndAppliesSigmoid) {
