@@ -29,17 +29,20 @@ ThreadPool::~ThreadPool() {
   if (handle_ != nullptr) pthreadpool_destroy(static_cast<pthreadpool_t>(handle_));
 }
 
-void ThreadPool::parallel_for(size_t count, size_t tile, const std::function<void(size_t, size_t)>& body) const {
+void ThreadPool::parallel_for(size_t count, size_t tile,
+                              const std::function<void(size_t, size_t)>& body) const {
   tile = std::max<size_t>(1, tile);
   if (handle_ == nullptr || count <= tile) {
     for (size_t begin = 0; begin < count; begin += tile) body(begin, std::min(count, begin + tile));
     return;
   }
   using Body = std::function<void(size_t, size_t)>;
-  auto task = [](void* context, size_t begin, size_t length) { (*static_cast<const Body*>(context))(begin, begin + length); };
+  auto task = [](void* context, size_t begin, size_t length) {
+    (*static_cast<const Body*>(context))(begin, begin + length);
+  };
   // No yield flag: a model runs right after, so the workers had better stay awake.
-  pthreadpool_parallelize_1d_tile_1d(static_cast<pthreadpool_t>(handle_), task,
-                                     const_cast<Body*>(&body), count, tile, 0);
+  pthreadpool_parallelize_1d_tile_1d(static_cast<pthreadpool_t>(handle_), task, const_cast<Body*>(&body),
+                                     count, tile, 0);
 }
 
 Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& path, const ModelOptions& options,

@@ -121,7 +121,8 @@ class FrameSource {
     if (!reader) return reader.error();
     const cv::Size size = (*reader)->output_size();
     const size_t bytes_per_2_pixels = options.pixels == video::FramePixels::kI420 ? 3 : 6;
-    const size_t frame_bytes = std::max<size_t>(1, static_cast<size_t>(size.width) * size.height * bytes_per_2_pixels / 2);
+    const size_t frame_bytes =
+        std::max<size_t>(1, static_cast<size_t>(size.width) * size.height * bytes_per_2_pixels / 2);
     const size_t capacity = std::clamp(kQueueBudgetBytes / frame_bytes, kMinQueuedFrames, kMaxQueuedFrames);
     return std::unique_ptr<FrameSource>(new FrameSource(std::move(*reader), capacity));
   }

@@ -71,7 +71,8 @@ void sample_bilinear(const cv::Mat& rgb, const cv::Matx23d& m, int size, float s
         const Taps ty = taps(m(1, 0) * u + m(1, 1) * v + m(1, 2), max_y);
         const int xa = std::max(tx.first, 0), xb = std::min(tx.first + 1, max_x);
         row[u] = {rgb.ptr<uint8_t>(std::max(ty.first, 0)) + 3 * xa,
-                  rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y)) + 3 * xa, 3 * (xb - xa), tx.weight, ty.weight};
+                  rgb.ptr<uint8_t>(std::min(ty.first + 1, max_y)) + 3 * xa, 3 * (xb - xa), tx.weight,
+                  ty.weight};
       }
       for (int u = 0; u < size; ++u, row_out += 3) {
         const Sample& s = row[u];
@@ -138,15 +139,17 @@ void letterbox_to_tensor(const cv::Mat& rgb, int size, std::span<float> tensor, 
     column_inside[i] = x_edge >= 0.0 && x_edge <= rgb.cols;
     row_inside[i] = y_edge >= 0.0 && y_edge <= rgb.rows;
   }
-  sample_bilinear(rgb, m, size, 2.0f / 255.0f, -1.0f, -1.0f,
-                  [&](int u, int v) { return row_inside[v] && column_inside[u]; }, tensor.data(), pool);
+  sample_bilinear(
+      rgb, m, size, 2.0f / 255.0f, -1.0f, -1.0f,
+      [&](int u, int v) { return row_inside[v] && column_inside[u]; }, tensor.data(), pool);
 }
 
 void roi_to_tensor(const cv::Mat& rgb, const NormalizedRect& roi, int size, std::span<float> tensor,
                    const nn::ThreadPool* pool) {
   check_arguments(rgb, size, tensor);
-  sample_bilinear(rgb, roi_sampling_matrix(roi, rgb.cols, rgb.rows, size), size, 1.0f / 255.0f, 0.0f, 0.0f,
-                  [](int, int) { return true; }, tensor.data(), pool);
+  sample_bilinear(
+      rgb, roi_sampling_matrix(roi, rgb.cols, rgb.rows, size), size, 1.0f / 255.0f, 0.0f, 0.0f,
+      [](int, int) { return true; }, tensor.data(), pool);
 }
 
 }  // namespace dd::pose

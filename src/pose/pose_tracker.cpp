@@ -81,8 +81,8 @@ Result<std::unique_ptr<PoseTracker>> PoseTracker::create(const PoseOptions& opti
                        kHeatmapSize * kHeatmapSize * kModelLandmarkCount, kModelLandmarkCount * 3}));
   DD_LOG_INFO("pose: loaded {} and {}", detector_path->filename().string(),
               landmark_path->filename().string());
-  return std::unique_ptr<PoseTracker>(
-      new PoseTracker(options, model_options.thread_pool, std::move(detector).value(), std::move(landmark).value()));
+  return std::unique_ptr<PoseTracker>(new PoseTracker(
+      options, model_options.thread_pool, std::move(detector).value(), std::move(landmark).value()));
 }
 
 void PoseTracker::reset() {

@@ -110,14 +110,16 @@ class I420Canvas final : public Canvas {
   void circle(cv::Point centre, int radius, const cv::Scalar& rgb, int thickness) override {
     const cv::Scalar yuv = rgb_to_yuv(rgb, matrix_);
     cv::circle(planes_.y, centre, radius, yuv[0], thickness, cv::LINE_AA);
-    for (int c = 1; c <= 2; ++c) cv::circle(chroma(c), centre, radius, yuv[c], half(thickness), cv::LINE_AA, 1);
+    for (int c = 1; c <= 2; ++c)
+      cv::circle(chroma(c), centre, radius, yuv[c], half(thickness), cv::LINE_AA, 1);
   }
   void box(const cv::Rect& rect, const cv::Scalar& rgb, int thickness) override {
     if (rect.empty()) return;
     const cv::Scalar yuv = rgb_to_yuv(rgb, matrix_);
     cv::rectangle(planes_.y, rect, yuv[0], thickness);
     const cv::Point last(rect.x + rect.width - 1, rect.y + rect.height - 1);
-    for (int c = 1; c <= 2; ++c) cv::rectangle(chroma(c), rect.tl(), last, yuv[c], half(thickness), cv::LINE_8, 1);
+    for (int c = 1; c <= 2; ++c)
+      cv::rectangle(chroma(c), rect.tl(), last, yuv[c], half(thickness), cv::LINE_8, 1);
   }
   void darken(const cv::Rect& rect, double factor) override {
     const cv::Rect luma = rect & cv::Rect({}, planes_.y.size());
@@ -125,9 +127,9 @@ class I420Canvas final : public Canvas {
     // Towards limited-range black: luma 16, neutral chroma 128.
     cv::Mat y = planes_.y(luma);
     y.convertTo(y, -1, factor, 16 * (1 - factor));
-    const cv::Rect chroma_rect = cv::Rect(cv::Point(luma.x / 2, luma.y / 2),
-                                          cv::Point((luma.br().x + 1) / 2, (luma.br().y + 1) / 2)) &
-                                 cv::Rect({}, planes_.u.size());
+    const cv::Rect chroma_rect =
+        cv::Rect(cv::Point(luma.x / 2, luma.y / 2), cv::Point((luma.br().x + 1) / 2, (luma.br().y + 1) / 2)) &
+        cv::Rect({}, planes_.u.size());
     for (int c = 1; c <= 2; ++c) {
       cv::Mat roi = chroma(c)(chroma_rect);
       roi.convertTo(roi, -1, factor, 128 * (1 - factor));
@@ -252,13 +254,11 @@ void OverlayRenderer::draw_hud(Canvas& canvas, const pose::PoseFrame& pose, cons
   const int thickness = scaled(1.5, scale, 1);
   const int margin = scaled(10.0, scale, 3);
   int baseline = 0;
-  const cv::Size line_size =
-      cv::getTextSize("Mg", kFont, font_scale, thickness, &baseline);
+  const cv::Size line_size = cv::getTextSize("Mg", kFont, font_scale, thickness, &baseline);
   const int line_height = line_size.height + baseline + margin / 2;
   int text_width = 0;
   for (const auto& line : lines) {
-    text_width = std::max(
-        text_width, cv::getTextSize(line, kFont, font_scale, thickness, &baseline).width);
+    text_width = std::max(text_width, cv::getTextSize(line, kFont, font_scale, thickness, &baseline).width);
   }
   const int bar_height = hud.intensity ? line_height / 2 + margin / 2 : 0;
   cv::Rect panel(margin, margin, text_width + 2 * margin,

@@ -145,16 +145,16 @@ std::optional<cv::RotateFlags> rotation_of(int degrees) {
 
 Error unconvertible(const AVFrame& frame, const char* to) {
   const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
-  return make_error(ErrorCode::kUnimplemented,
-                    std::string("cannot convert pixel format ") + (name != nullptr ? name : "unknown") + " to " + to);
+  return make_error(ErrorCode::kUnimplemented, std::string("cannot convert pixel format ") +
+                                                   (name != nullptr ? name : "unknown") + " to " + to);
 }
 
 }  // namespace
 
 Status VideoReader::State::convert_rgb(const AVFrame& frame, cv::Mat& out) {
-  sws.reset(sws_getCachedContext(sws.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
-                                 scaled_size.width, scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr,
-                                 nullptr, nullptr));
+  sws.reset(sws_getCachedContext(
+      sws.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), scaled_size.width,
+      scaled_size.height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!sws) return unconvertible(frame, "RGB");
   const int* coefficients = sws_getCoefficients(sws_colorspace(frame.colorspace));
   sws_setColorspaceDetails(sws.get(), coefficients, is_full_range(frame) ? 1 : 0,
@@ -204,9 +204,10 @@ Status VideoReader::State::convert_i420(const AVFrame& frame, cv::Mat& out) {
     if (!sws) return unconvertible(frame, "I420");
     // Same matrix on both sides: the values keep their meaning, only the range is narrowed.
     const int* coefficients = sws_getCoefficients(sws_colorspace(frame.colorspace));
-    sws_setColorspaceDetails(sws.get(), coefficients, is_full_range(frame) ? 1 : 0, coefficients, 0, 0, 1 << 16,
-                             1 << 16);
-    sws_scale(sws.get(), frame.data, frame.linesize, 0, source_height, sws_output->data, sws_output->linesize);
+    sws_setColorspaceDetails(sws.get(), coefficients, is_full_range(frame) ? 1 : 0, coefficients, 0, 0,
+                             1 << 16, 1 << 16);
+    sws_scale(sws.get(), frame.data, frame.linesize, 0, source_height, sws_output->data,
+              sws_output->linesize);
     source = sws_output.get();
   }
   av_image_copy_plane(planes.y.data, static_cast<int>(planes.y.step), source->data[0], source->linesize[0],
@@ -324,8 +325,8 @@ Result<bool> VideoReader::read(VideoFrame& out) {
 
   if (frame->flags & AV_FRAME_FLAG_CORRUPT) ++s.corrupt_count;
 
-  const Status converted = s.pixels == FramePixels::kI420 ? s.convert_i420(*frame, out.i420)
-                                                          : s.convert_rgb(*frame, out.rgb);
+  const Status converted =
+      s.pixels == FramePixels::kI420 ? s.convert_i420(*frame, out.i420) : s.convert_rgb(*frame, out.rgb);
   if (!converted) {
     av_frame_unref(frame);
     return converted.error();

@@ -431,7 +431,8 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
 
 Status VideoWriter::State::check_writable(double timestamp_s) const {
   if (finished || failed) return make_error(ErrorCode::kFailedPrecondition, "video writer is closed");
-  if (!std::isfinite(timestamp_s)) return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
+  if (!std::isfinite(timestamp_s))
+    return make_error(ErrorCode::kInvalidArgument, "frame timestamp is not finite");
   return ok_status();
 }
 

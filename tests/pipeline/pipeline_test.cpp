@@ -35,9 +35,10 @@ class PipelineTest : public ::testing::Test {
            (dir_ / "person.mp4").string());
     ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -c:v libx264 -preset ultrafast " +
            (dir_ / "nobody.mp4").string());
-    ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -vf scale=out_color_matrix=bt709 -colorspace bt709 "
-           "-color_primaries bt709 -color_trc bt709 -c:v libx264 -preset ultrafast " +
-           (dir_ / "nobody_bt709.mp4").string());
+    ffmpeg(
+        "-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -vf scale=out_color_matrix=bt709 -colorspace bt709 "
+        "-color_primaries bt709 -color_trc bt709 -c:v libx264 -preset ultrafast " +
+        (dir_ / "nobody_bt709.mp4").string());
     ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
     std::ofstream(dir_ / "text.mp4") << "this is not a video\n";
     std::ofstream(dir_ / "empty.mp4");

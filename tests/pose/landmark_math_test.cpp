@@ -115,7 +115,8 @@ TEST(ImageToTensorTest, ThreadPool_SameTensorsBitForBit) {
   ASSERT_EQ(pool->size(), 2);
   // Rotated and partly outside the frame (edge replication), and a size that is no multiple
   // of the rows a task takes.
-  for (const NormalizedRect roi : {NormalizedRect{0.9f, 0.2f, 0.5f, 0.9f, 0.7f}, NormalizedRect{0.5f, 0.5f, 0.3f, 0.4f, 0.0f}}) {
+  for (const NormalizedRect roi :
+       {NormalizedRect{0.9f, 0.2f, 0.5f, 0.9f, 0.7f}, NormalizedRect{0.5f, 0.5f, 0.3f, 0.4f, 0.0f}}) {
     for (int size : {256, 250}) {
       std::vector<float> alone(size * size * 3, -7.0f), shared(size * size * 3, 7.0f);
       roi_to_tensor(rgb, roi, size, alone);

@@ -226,8 +226,8 @@ TEST(OverlayRendererTest, I420Drawing_ShowsTheSamePictureAsRgb) {
 
 TEST(OverlayRendererTest, InvalidArgument_NotI420) {
   OverlayRenderer renderer;
-  for (const cv::Mat& image : {cv::Mat(), cv::Mat(480, 640, CV_8UC3), cv::Mat(720, 641, CV_8UC1),
-                               cv::Mat(721, 640, CV_8UC1)}) {
+  for (const cv::Mat& image :
+       {cv::Mat(), cv::Mat(480, 640, CV_8UC3), cv::Mat(720, 641, CV_8UC1), cv::Mat(721, 640, CV_8UC1)}) {
     cv::Mat frame = image;
     const Status status = renderer.draw_i420(frame, YuvMatrix::kBt601, standing_pose());
     ASSERT_FALSE(status.has_value());

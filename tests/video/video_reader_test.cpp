@@ -248,7 +248,7 @@ TEST(VideoReaderTest, I420Frames_LimitedRangeFromFullRangeMjpeg) {
   ASSERT_TRUE(is_i420(frame.i420));
   double low = 0, high = 0;
   cv::minMaxLoc(i420_planes(frame.i420).y, &low, &high);
-  EXPECT_GE(low, 16);   // testsrc2's black
+  EXPECT_GE(low, 16);  // testsrc2's black
   EXPECT_LE(high, 235);
   EXPECT_GT(high, 200);
 }
@@ -263,8 +263,9 @@ TEST(VideoReaderTest, I420Frames_OddSizeCroppedToEven) {
   ASSERT_TRUE(*(*reader)->read(frame));
   ASSERT_EQ(i420_picture_size(frame.i420), cv::Size(160, 120));
   // The decoder's own 161x121 planes (chroma 81x61), cut to 160x120: the same bytes.
-  const std::string raw = testing::command_output("ffmpeg -nostdin -v error -i '" + media("odd.mkv").string() +
-                                                  "' -frames:v 1 -f rawvideo -pix_fmt yuv420p -");
+  const std::string raw =
+      testing::command_output("ffmpeg -nostdin -v error -i '" + media("odd.mkv").string() +
+                              "' -frames:v 1 -f rawvideo -pix_fmt yuv420p -");
   ASSERT_EQ(raw.size(), 161u * 121 + 2u * 81 * 61);
   auto plane = [&](size_t offset, int width, int height) {
     return cv::Mat(height, width, CV_8UC1, const_cast<char*>(raw.data() + offset));
@@ -272,7 +273,8 @@ TEST(VideoReaderTest, I420Frames_OddSizeCroppedToEven) {
   const I420Planes planes = i420_planes(frame.i420);
   EXPECT_EQ(cv::norm(planes.y, plane(0, 161, 121)(cv::Rect(0, 0, 160, 120)), cv::NORM_INF), 0.0);
   EXPECT_EQ(cv::norm(planes.u, plane(161 * 121, 81, 61)(cv::Rect(0, 0, 80, 60)), cv::NORM_INF), 0.0);
-  EXPECT_EQ(cv::norm(planes.v, plane(161 * 121 + 81 * 61, 81, 61)(cv::Rect(0, 0, 80, 60)), cv::NORM_INF), 0.0);
+  EXPECT_EQ(cv::norm(planes.v, plane(161 * 121 + 81 * 61, 81, 61)(cv::Rect(0, 0, 80, 60)), cv::NORM_INF),
+            0.0);
 }
 
 TEST(VideoReaderTest, I420Frames_ScaledDown) {

@@ -230,7 +230,8 @@ TEST(VideoWriterTest, WritesI420_ValuesAndMatrixKept) {
 
   EXPECT_EQ(testing::command_output("ffprobe -v error -select_streams v:0 -show_entries "
                                     "stream=color_space,color_primaries,color_transfer,color_range "
-                                    "-of default=noprint_wrappers=1 '" + out.string() + "'"),
+                                    "-of default=noprint_wrappers=1 '" +
+                                    out.string() + "'"),
             "color_range=tv\ncolor_space=bt709\ncolor_transfer=bt709\ncolor_primaries=bt709\n");
   auto written = VideoReader::open(out, i420);
   ASSERT_TRUE(written.has_value());
