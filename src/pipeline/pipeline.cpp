@@ -129,6 +129,7 @@ class FrameSource {
 
   cv::Size frame_size() const { return reader_->output_size(); }
   video::YuvMatrix yuv_matrix() const { return reader_->yuv_matrix(); }
+  video::ColourTags colour_tags() const { return reader_->colour_tags(); }
 
   ~FrameSource() {
     thread_.request_stop();
@@ -226,6 +227,7 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
   const video::YuvMatrix matrix = (*source)->yuv_matrix();
   video::WriterOptions writer_options;
   writer_options.matrix = matrix;
+  writer_options.tags = (*source)->colour_tags();
   if (info.has_audio) writer_options.audio_source = input;
   const cv::Size size = (*source)->frame_size();
   auto writer = video::VideoWriter::create(output, size.width, size.height, info.fps, writer_options);

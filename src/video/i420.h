@@ -12,6 +12,14 @@ namespace dd::video {
 // The RGB <-> YUV matrix a frame's values are in (H.264's matrix_coefficients).
 enum class YuvMatrix { kBt601, kBt709, kBt2020 };
 
+// The rest of a stream's colour description: its primaries and transfer function as H.273
+// code points (FFmpeg's AVColorPrimaries / AVColorTransferCharacteristic values). 0 means "the
+// SDR ones that go with the matrix". Phones' HDR videos (HLG or PQ) need theirs kept.
+struct ColourTags {
+  int primaries = 0;
+  int transfer = 0;
+};
+
 // Views into the planes of an I420 image of even width and height (no copies).
 struct I420Planes {
   cv::Mat y, u, v;

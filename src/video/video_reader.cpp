@@ -27,6 +27,7 @@ struct VideoReader::State {
   detail::FramePtr sws_output;  // I420 conversions: padded planes that swscale may overrun
   FramePixels pixels = FramePixels::kRgb24;
   YuvMatrix matrix = YuvMatrix::kBt601;
+  ColourTags tags;
   int stream_index = -1;
   AVRational time_base{0, 1};
   int64_t start_pts = AV_NOPTS_VALUE;
@@ -109,6 +110,13 @@ YuvMatrix yuv_matrix_of(AVColorSpace space) {
     case AVCOL_SPC_BT2020_CL: return YuvMatrix::kBt2020;
     default: return YuvMatrix::kBt601;
   }
+}
+
+ColourTags colour_tags_of(const AVCodecParameters& codec) {
+  const auto stated = [](int value, int count) {
+    return value > 0 && value < count && value != 2 ? value : 0;  // 2: unspecified
+  };
+  return {stated(codec.color_primaries, AVCOL_PRI_NB), stated(codec.color_trc, AVCOL_TRC_NB)};
 }
 
 cv::Mat rotate_i420(cv::Mat& i420, cv::RotateFlags rotation) {
@@ -241,6 +249,10 @@ YuvMatrix VideoReader::yuv_matrix() const {
   return state_->matrix;
 }
 
+ColourTags VideoReader::colour_tags() const {
+  return state_->tags;
+}
+
 int64_t VideoReader::corrupt_packet_count() const {
   return state_->corrupt_count;
 }
@@ -274,6 +286,7 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::pa
                                            state->info.rotation_deg, options);
   state->pixels = options.pixels;
   state->matrix = yuv_matrix_of(stream.codecpar->color_space);
+  state->tags = colour_tags_of(*stream.codecpar);
   if (state->pixels == FramePixels::kI420) {
     state->scaled_size.width = std::max(2, state->scaled_size.width & ~1);
     state->scaled_size.height = std::max(2, state->scaled_size.height & ~1);

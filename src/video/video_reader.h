@@ -48,6 +48,8 @@ class VideoReader {
   cv::Size output_size() const;
   // The colour matrix of I420 frames: the stream's own (BT.601 when it does not say).
   YuvMatrix yuv_matrix() const;
+  // The stream's primaries and transfer where it states them (0 where it does not).
+  ColourTags colour_tags() const;
   // Next frame into frame: true, or false at the end of the stream; DataLoss when the
   // stream ends without a single decodable frame. Corrupt packets are skipped and counted.
   Result<bool> read(VideoFrame& frame);

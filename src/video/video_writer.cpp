@@ -40,8 +40,9 @@ void copy_i420_planes(const cv::Mat& i420, AVFrame* yuv) {
   av_image_copy_plane(yuv->data[2], yuv->linesize[2], v, width / 2, width / 2, height / 2);
 }
 
-// Primaries and transfer follow the matrix, as they do in the sources that use it (SDR only).
-void set_colour_tags(AVCodecContext& enc, YuvMatrix matrix) {
+// Primaries and transfer follow the matrix, as they do in the SDR sources that use it, unless
+// the source stated its own.
+void set_colour_tags(AVCodecContext& enc, YuvMatrix matrix, const ColourTags& tags) {
   switch (matrix) {
     case YuvMatrix::kBt601:
       enc.colorspace = AVCOL_SPC_SMPTE170M;
@@ -59,6 +60,8 @@ void set_colour_tags(AVCodecContext& enc, YuvMatrix matrix) {
       enc.color_trc = AVCOL_TRC_BT2020_10;
       break;
   }
+  if (tags.primaries > 0) enc.color_primaries = static_cast<AVColorPrimaries>(tags.primaries);
+  if (tags.transfer > 0) enc.color_trc = static_cast<AVColorTransferCharacteristic>(tags.transfer);
 }
 
 Error av_failure(ErrorCode code, const std::string& what, int rc) {
@@ -99,7 +102,7 @@ struct VideoWriter::State {
   std::unique_ptr<AudioPass> audio;
   int width = 0;  // input frame size
   int height = 0;
-  YuvMatrix matrix = YuvMatrix::kBt601;
+  bool takes_rgb = true;     // false when the stream is tagged as anything but OpenCV's BT.601
   int64_t frame_period = 1;  // nominal frame length in kVideoTimeBase
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t frames = 0;
@@ -358,13 +361,18 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   if (options.crf < 0 || options.crf > 51) {
     return make_error(ErrorCode::kInvalidArgument, "x264 CRF must be in 0..51");
   }
+  if (options.tags.primaries < 0 || options.tags.primaries >= AVCOL_PRI_NB || options.tags.transfer < 0 ||
+      options.tags.transfer >= AVCOL_TRC_NB) {
+    return make_error(ErrorCode::kInvalidArgument, "unknown colour primaries or transfer code");
+  }
   detail::install_ffmpeg_log();
   auto state = std::make_unique<State>();
   state->final_path = path;
   state->temp_path = path;
   state->temp_path += ".part";
   state->width = width;
-  state->matrix = options.matrix;
+  state->takes_rgb =
+      options.matrix == YuvMatrix::kBt601 && options.tags.primaries == 0 && options.tags.transfer == 0;
   state->height = height;
 
   AVFormatContext* raw = nullptr;
@@ -384,7 +392,7 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   enc->time_base = kVideoTimeBase;
   enc->framerate = av_d2q(fps, 100000);
   enc->thread_count = std::max(0, options.thread_count);
-  set_colour_tags(*enc, options.matrix);
+  set_colour_tags(*enc, options.matrix, options.tags);
   enc->color_range = AVCOL_RANGE_MPEG;
   if (out->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   if (av_opt_set(enc->priv_data, "preset", options.preset.c_str(), 0) < 0) {
@@ -444,8 +452,10 @@ Status VideoWriter::write(const cv::Mat& rgb, double timestamp_s) {
                       "frame must be " + std::to_string(s.width) + "x" + std::to_string(s.height) +
                           " RGB24, got " + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows));
   }
-  if (s.matrix != YuvMatrix::kBt601)
-    return make_error(ErrorCode::kInvalidArgument, "RGB frames are encoded as BT.601; use write_i420");
+  if (!s.takes_rgb) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "RGB frames are encoded as BT.601 SDR; other colour tags need write_i420");
+  }
   // OpenCV's SIMD RGB -> I420 (BT.601, limited range, as tagged above) costs ~2 ms a 1080p
   // frame where swscale's generic RGB24 path took ~6-14 ms; its chroma is the top-left sample
   // of each 2x2 block instead of a filtered one (mean difference 0.3 levels).

@@ -20,8 +20,9 @@ struct WriterOptions {
   std::string preset = "ultrafast";
   int thread_count = 0;                // encoder threads; 0 lets x264 choose
   // The colour matrix the stream is tagged with: write_i420's frames must be in it; RGB
-  // frames are converted with BT.601, so write() needs the default.
+  // frames are converted with BT.601, so write() needs the defaults here and in tags.
   YuvMatrix matrix = YuvMatrix::kBt601;
+  ColourTags tags;                     // primaries and transfer to state instead of the matrix's SDR ones
   std::filesystem::path audio_source;  // file whose audio to keep (empty: no audio); AAC, MP3
                                        // and ALAC are copied, anything else becomes AAC
 };

@@ -39,6 +39,12 @@ class PipelineTest : public ::testing::Test {
         "-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -vf scale=out_color_matrix=bt709 -colorspace bt709 "
         "-color_primaries bt709 -color_trc bt709 -c:v libx264 -preset ultrafast " +
         (dir_ / "nobody_bt709.mp4").string());
+    ffmpeg(
+        "-f lavfi -i testsrc2=size=320x240:rate=10 -t 1 -vf scale=out_color_matrix=bt2020 -colorspace "
+        "bt2020nc "
+        "-color_primaries bt2020 -color_trc arib-std-b67 -pix_fmt yuv420p10le -c:v libx264 -preset "
+        "ultrafast " +
+        (dir_ / "nobody_hlg.mp4").string());
     ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
     std::ofstream(dir_ / "text.mp4") << "this is not a video\n";
     std::ofstream(dir_ / "empty.mp4");
@@ -147,6 +153,18 @@ TEST_F(PipelineTest, OverlayKeepsTheSourceColours_Bt709) {
   auto reader = video::VideoReader::open(outputs->overlay_mp4);
   ASSERT_TRUE(reader);
   EXPECT_EQ((*reader)->yuv_matrix(), video::YuvMatrix::kBt709);
+}
+
+// A phone's HDR video (10-bit BT.2020, HLG) gets an overlay that says so, so players show it
+// like the source.
+TEST_F(PipelineTest, OverlayKeepsTheSourceColourDescription_Hlg) {
+  auto outputs = run(dir_ / "nobody_hlg.mp4", dir_ / "out_hlg", options(/*write_video=*/true), {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  auto reader = video::VideoReader::open(outputs->overlay_mp4);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->yuv_matrix(), video::YuvMatrix::kBt2020);
+  EXPECT_EQ((*reader)->colour_tags().primaries, 9);  // BT.2020
+  EXPECT_EQ((*reader)->colour_tags().transfer, 18);  // HLG
 }
 
 TEST_F(PipelineTest, BadInputsFailCleanlyAndLeaveNothing) {

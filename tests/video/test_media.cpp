@@ -105,6 +105,13 @@ bool make(const std::string& name, const fs::path& tmp) {
                        "-color_trc bt709 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mp4 " +
                        out);
   }
+  if (name == "hlg.mp4") {
+    // An HDR phone video's description: 10-bit BT.2020 with the HLG transfer.
+    return run_command(std::string(kFfmpeg) + kVideoSource +
+                       "-vf scale=out_color_matrix=bt2020 -colorspace bt2020nc -color_primaries bt2020 "
+                       "-color_trc arib-std-b67 -c:v libx264 -preset ultrafast -pix_fmt yuv420p10le -f mp4 " +
+                       out);
+  }
   if (name == "odd.mkv") {
     // Lossless with an odd width and height, which H.264 4:2:0 cannot hold.
     return run_command(std::string(kFfmpeg) +

@@ -14,7 +14,7 @@ namespace dd::video::testing {
 // vp9_opus.mkv, vp9.webm, mjpeg.avi, mpeg4.avi, rot90.mov, vfr.mkv, video_only.mp4,
 // audio_only.m4a, tiny.avi, huge.avi, wide.mp4, sync_aac.mkv, sync_pcm.mkv, empty.mp4,
 // text.mp4, truncated.mp4, truncated_faststart.mp4, corrupt.mp4, no_frames.mp4, bt709.mp4,
-// odd.mkv.
+// odd.mkv, hlg.mp4.
 std::filesystem::path media(const std::string& name);
 
 // ffmpeg's own RGB24 decode of frame 0 (rotation applied), for comparing with ours.

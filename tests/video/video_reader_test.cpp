@@ -296,9 +296,15 @@ TEST(VideoReaderTest, I420Frames_ScaledDown) {
 TEST(VideoReaderTest, YuvMatrix_TheStreamsOwn) {
   auto tagged = VideoReader::open(media("bt709.mp4"));
   auto untagged = VideoReader::open(media("h264_aac.mp4"));
-  ASSERT_TRUE(tagged.has_value() && untagged.has_value());
+  auto hdr = VideoReader::open(media("hlg.mp4"));
+  ASSERT_TRUE(tagged.has_value() && untagged.has_value() && hdr.has_value());
   EXPECT_EQ((*tagged)->yuv_matrix(), YuvMatrix::kBt709);
   EXPECT_EQ((*untagged)->yuv_matrix(), YuvMatrix::kBt601);
+  EXPECT_EQ((*hdr)->yuv_matrix(), YuvMatrix::kBt2020);
+  EXPECT_EQ((*untagged)->colour_tags().primaries, 0);
+  EXPECT_EQ((*untagged)->colour_tags().transfer, 0);
+  EXPECT_EQ((*hdr)->colour_tags().primaries, 9);  // BT.2020
+  EXPECT_EQ((*hdr)->colour_tags().transfer, 18);  // ARIB STD-B67 (HLG)
 }
 
 TEST(VideoReaderTest, ReadsWhatIsThere_TruncatedFaststart) {

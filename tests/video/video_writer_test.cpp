@@ -242,6 +242,38 @@ TEST(VideoWriterTest, WritesI420_ValuesAndMatrixKept) {
   EXPECT_LT(cv::mean(diff)[0], 2.0);  // x264's loss only: no colour conversion in between
 }
 
+// An HDR source's transfer and primaries are kept, so players tone-map the overlay like the
+// source instead of showing HLG values as SDR.
+TEST(VideoWriterTest, WritesI420_SourceTransferAndPrimariesKept) {
+  ReaderOptions i420;
+  i420.pixels = FramePixels::kI420;
+  auto reader = VideoReader::open(media("hlg.mp4"), i420);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  VideoFrame frame;
+  ASSERT_TRUE(*(*reader)->read(frame));
+  const fs::path out = output_path("i420_hlg.mp4");
+  WriterOptions options;
+  options.matrix = (*reader)->yuv_matrix();
+  options.tags = (*reader)->colour_tags();
+  auto writer = VideoWriter::create(out, 320, 240, 30.0, options);
+  ASSERT_TRUE(writer.has_value()) << writer.error().message;
+  const Status rgb_refused = (*writer)->write(cv::Mat(240, 320, CV_8UC3, cv::Scalar::all(0)), 0.0);
+  ASSERT_FALSE(rgb_refused.has_value());
+  EXPECT_EQ(rgb_refused.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE((*writer)->write_i420(frame.i420, 0.0).has_value());
+  ASSERT_TRUE((*writer)->finish().has_value());
+  EXPECT_EQ(testing::command_output("ffprobe -v error -select_streams v:0 -show_entries "
+                                    "stream=color_space,color_primaries,color_transfer "
+                                    "-of default=noprint_wrappers=1 '" +
+                                    out.string() + "'"),
+            "color_space=bt2020nc\ncolor_transfer=arib-std-b67\ncolor_primaries=bt2020\n");
+
+  WriterOptions bad;
+  bad.tags.transfer = 1000;
+  EXPECT_EQ(VideoWriter::create(output_path("bad_tags.mp4"), 64, 48, 30.0, bad).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
 TEST(VideoWriterTest, RejectsBadInput_SizeTypeAndOptions) {
   const fs::path out = output_path("bad.mp4");
   auto writer = VideoWriter::create(out, 64, 48, 30.0);
