@@ -22,6 +22,13 @@ bool is_i420(const cv::Mat& image) {
          image.rows % 3 == 0 && (image.rows * 2 / 3) % 2 == 0;
 }
 
+ColourTags defined_colour_tags(int primaries, int transfer) {
+  // The H.273 codes x264 can write: primaries 1 and 4-12, transfer 1 and 4-18 (2 means
+  // unspecified, 3 is reserved; primaries 22, EBU 3213, is left out).
+  const auto defined = [](int code, int last) { return code == 1 || (code >= 4 && code <= last) ? code : 0; };
+  return {defined(primaries, 12), defined(transfer, 18)};
+}
+
 cv::Scalar rgb_to_yuv(const cv::Scalar& rgb, YuvMatrix matrix) {
   double kr = 0.299, kb = 0.114;
   if (matrix == YuvMatrix::kBt709) kr = 0.2126, kb = 0.0722;

@@ -20,6 +20,11 @@ struct ColourTags {
   int transfer = 0;
 };
 
+// The tags with every code that is not a defined one (unspecified, reserved, out of range)
+// turned into 0 (see i420.cpp for the list), so a damaged file cannot hand the encoder a value
+// it rejects.
+ColourTags defined_colour_tags(int primaries, int transfer);
+
 // Views into the planes of an I420 image of even width and height (no copies).
 struct I420Planes {
   cv::Mat y, u, v;

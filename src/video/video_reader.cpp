@@ -112,13 +112,6 @@ YuvMatrix yuv_matrix_of(AVColorSpace space) {
   }
 }
 
-ColourTags colour_tags_of(const AVCodecParameters& codec) {
-  const auto stated = [](int value, int count) {
-    return value > 0 && value < count && value != 2 ? value : 0;  // 2: unspecified
-  };
-  return {stated(codec.color_primaries, AVCOL_PRI_NB), stated(codec.color_trc, AVCOL_TRC_NB)};
-}
-
 cv::Mat rotate_i420(cv::Mat& i420, cv::RotateFlags rotation) {
   const cv::Size size = i420_picture_size(i420);
   const bool swap = rotation != cv::ROTATE_180;
@@ -286,7 +279,7 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::pa
                                            state->info.rotation_deg, options);
   state->pixels = options.pixels;
   state->matrix = yuv_matrix_of(stream.codecpar->color_space);
-  state->tags = colour_tags_of(*stream.codecpar);
+  state->tags = defined_colour_tags(stream.codecpar->color_primaries, stream.codecpar->color_trc);
   if (state->pixels == FramePixels::kI420) {
     state->scaled_size.width = std::max(2, state->scaled_size.width & ~1);
     state->scaled_size.height = std::max(2, state->scaled_size.height & ~1);

@@ -361,8 +361,8 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const std::filesystem::
   if (options.crf < 0 || options.crf > 51) {
     return make_error(ErrorCode::kInvalidArgument, "x264 CRF must be in 0..51");
   }
-  if (options.tags.primaries < 0 || options.tags.primaries >= AVCOL_PRI_NB || options.tags.transfer < 0 ||
-      options.tags.transfer >= AVCOL_TRC_NB) {
+  const ColourTags defined = defined_colour_tags(options.tags.primaries, options.tags.transfer);
+  if (defined.primaries != options.tags.primaries || defined.transfer != options.tags.transfer) {
     return make_error(ErrorCode::kInvalidArgument, "unknown colour primaries or transfer code");
   }
   detail::install_ffmpeg_log();

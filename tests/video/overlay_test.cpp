@@ -246,6 +246,14 @@ TEST(I420Test, RgbToYuv_KnownColoursPerMatrix) {
   expect_near(rgb_to_yuv({0, 0, 255}, YuvMatrix::kBt2020), {29, 240, 119});
 }
 
+TEST(I420Test, DefinedColourTags_DropUnspecifiedReservedAndUnknown) {
+  EXPECT_EQ(defined_colour_tags(9, 18).primaries, 9);
+  EXPECT_EQ(defined_colour_tags(9, 18).transfer, 18);
+  EXPECT_EQ(defined_colour_tags(1, 16).transfer, 16);  // PQ
+  for (int code : {-1, 0, 2, 3, 13, 22, 1000}) EXPECT_EQ(defined_colour_tags(code, 1).primaries, 0) << code;
+  for (int code : {-1, 0, 2, 3, 19, 1000}) EXPECT_EQ(defined_colour_tags(1, code).transfer, 0) << code;
+}
+
 TEST(I420Test, Planes_AreViewsInOpenCvLayout) {
   cv::Mat i420(6, 4, CV_8UC1);
   for (int i = 0; i < 24; ++i) i420.data[i] = static_cast<uint8_t>(i);
