@@ -28,16 +28,15 @@ bool is_mp4_audio_codec(AVCodecID id) {
   return id == AV_CODEC_ID_AAC || id == AV_CODEC_ID_MP3 || id == AV_CODEC_ID_ALAC;
 }
 
-// Copies an OpenCV I420 image (w x h*3/2, planes back to back) into a YUV420P frame's planes.
+// Copies an I420 image (see i420.h) into a YUV420P frame's planes.
 void copy_i420_planes(const cv::Mat& i420, AVFrame* yuv) {
-  const int width = i420.cols;
-  const int height = i420.rows * 2 / 3;
-  const uint8_t* y = i420.data;
-  const uint8_t* u = y + static_cast<size_t>(width) * height;
-  const uint8_t* v = u + static_cast<size_t>(width / 2) * (height / 2);
-  av_image_copy_plane(yuv->data[0], yuv->linesize[0], y, width, width, height);
-  av_image_copy_plane(yuv->data[1], yuv->linesize[1], u, width / 2, width / 2, height / 2);
-  av_image_copy_plane(yuv->data[2], yuv->linesize[2], v, width / 2, width / 2, height / 2);
+  cv::Mat source = i420;  // a header: i420_planes hands out views, only read here
+  const I420Planes planes = i420_planes(source);
+  const cv::Mat* from[3] = {&planes.y, &planes.u, &planes.v};
+  for (int p = 0; p < 3; ++p) {
+    av_image_copy_plane(yuv->data[p], yuv->linesize[p], from[p]->data, static_cast<int>(from[p]->step),
+                        from[p]->cols, from[p]->rows);
+  }
 }
 
 // Primaries and transfer follow the matrix, as they do in the SDR sources that use it, unless

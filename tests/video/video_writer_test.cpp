@@ -11,6 +11,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <string>
 #include <vector>
 
 namespace dd::video {
@@ -59,6 +60,12 @@ void transcode(const fs::path& input, const fs::path& output, bool keep_audio) {
   }
   const Status finished = (*writer)->finish();
   ASSERT_TRUE(finished.has_value()) << finished.error().message;
+}
+
+// ffprobe's view of the first video stream's colour description: "key=value" lines.
+std::string colour_description(const fs::path& path, const std::string& keys) {
+  return testing::command_output("ffprobe -v error -select_streams v:0 -show_entries stream=" + keys +
+                                 " -of default=noprint_wrappers=1 '" + path.string() + "'");
 }
 
 double zero_crossing_hz(const AudioTrack& track) {
@@ -228,10 +235,7 @@ TEST(VideoWriterTest, WritesI420_ValuesAndMatrixKept) {
   for (const auto& f : frames) ASSERT_TRUE((*writer)->write_i420(f.i420, f.timestamp_s).has_value());
   ASSERT_TRUE((*writer)->finish().has_value());
 
-  EXPECT_EQ(testing::command_output("ffprobe -v error -select_streams v:0 -show_entries "
-                                    "stream=color_space,color_primaries,color_transfer,color_range "
-                                    "-of default=noprint_wrappers=1 '" +
-                                    out.string() + "'"),
+  EXPECT_EQ(colour_description(out, "color_space,color_primaries,color_transfer,color_range"),
             "color_range=tv\ncolor_space=bt709\ncolor_transfer=bt709\ncolor_primaries=bt709\n");
   auto written = VideoReader::open(out, i420);
   ASSERT_TRUE(written.has_value());
@@ -262,10 +266,7 @@ TEST(VideoWriterTest, WritesI420_SourceTransferAndPrimariesKept) {
   EXPECT_EQ(rgb_refused.error().code, ErrorCode::kInvalidArgument);
   ASSERT_TRUE((*writer)->write_i420(frame.i420, 0.0).has_value());
   ASSERT_TRUE((*writer)->finish().has_value());
-  EXPECT_EQ(testing::command_output("ffprobe -v error -select_streams v:0 -show_entries "
-                                    "stream=color_space,color_primaries,color_transfer "
-                                    "-of default=noprint_wrappers=1 '" +
-                                    out.string() + "'"),
+  EXPECT_EQ(colour_description(out, "color_space,color_primaries,color_transfer"),
             "color_space=bt2020nc\ncolor_transfer=arib-std-b67\ncolor_primaries=bt2020\n");
 
   WriterOptions bad;
