@@ -34,8 +34,8 @@ inline std::unique_ptr<ApiFixture> make_api_fixture(const std::string& name, ser
   f->store = std::move(*store::open_sqlite_store(f->data_dir / "dancedynamics.db"));
   f->jobs = std::make_unique<server::JobQueue>(
       *f->store,
-      [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&, const pipeline::ProgressCallback&,
-         std::stop_token) -> Result<pipeline::PipelineOutputs> {
+      [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
+         const pipeline::ProgressCallback&, std::stop_token) -> Result<pipeline::PipelineOutputs> {
         return make_error(ErrorCode::kInternal, "not run while fuzzing");
       },
       server::JobQueueOptions{});

@@ -28,8 +28,8 @@ bool inside(const fs::path& file, const fs::path& dir) {
   std::error_code ec;
   const fs::path canonical_file = fs::weakly_canonical(file, ec);
   const fs::path canonical_dir = fs::weakly_canonical(dir, ec);
-  auto [dir_end, file_it] = std::mismatch(canonical_dir.begin(), canonical_dir.end(), canonical_file.begin(),
-                                          canonical_file.end());
+  auto [dir_end, file_it] =
+      std::mismatch(canonical_dir.begin(), canonical_dir.end(), canonical_file.begin(), canonical_file.end());
   return dir_end == canonical_dir.end();
 }
 
@@ -81,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dd::server::ApiResponse response =
       f.api->handle(dd::server::ApiRequest{std::string(request.method_string()), *path, request.body()});
   if (response.status < 100 || response.status > 599) __builtin_trap();
-  if (!response.file.empty() && !inside(response.file, f.config.web_dir) && !inside(response.file, f.data_dir)) {
+  if (!response.file.empty() && !inside(response.file, f.config.web_dir) &&
+      !inside(response.file, f.data_dir)) {
     __builtin_trap();
   }
   return 0;

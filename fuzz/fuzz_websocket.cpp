@@ -44,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int messages = 0; messages < 64; ++messages) {
     server.read(buffer, ec);
     if (ec) break;
-    const std::string reply =
-        dd::server::Api::websocket_reply("0123456789abcdef0123456789abcdef", beast::buffers_to_string(buffer.data()));
+    const std::string reply = dd::server::Api::websocket_reply("0123456789abcdef0123456789abcdef",
+                                                               beast::buffers_to_string(buffer.data()));
     buffer.consume(buffer.size());
     if (!reply.empty()) {
       server.text(true);

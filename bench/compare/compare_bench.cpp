@@ -15,11 +15,13 @@ constexpr double kFps = 30;
 
 void BM_CompareSixtySecondClips(benchmark::State& state) {
   using namespace dd::compare;
-  const auto reference = testing::make_sequence(kDuration_s, kFps, [](double t) { return testing::dance_pose(t); });
-  const auto student = testing::make_sequence(kDuration_s, kFps, [](double t) -> std::optional<dd::pose::PoseFrame> {
-    if (t < 1) return std::nullopt;
-    return testing::dance_pose((t - 1) / 1.05);
-  });
+  const auto reference =
+      testing::make_sequence(kDuration_s, kFps, [](double t) { return testing::dance_pose(t); });
+  const auto student =
+      testing::make_sequence(kDuration_s, kFps, [](double t) -> std::optional<dd::pose::PoseFrame> {
+        if (t < 1) return std::nullopt;
+        return testing::dance_pose((t - 1) / 1.05);
+      });
   CompareOptions options;
   options.mirror = state.range(0) != 0 ? MirrorMode::kAuto : MirrorMode::kOff;
   for (auto _ : state) {

@@ -27,10 +27,12 @@ fs::path person_clip(int height) {
   const fs::path tmp = fs::path(path) += ".part.mp4";
   const std::string h = std::to_string(height), w = std::to_string(width);
   const std::string command =
-      "ffmpeg -nostdin -v error -y -loop 1 -i " + kPersonImage.string() + " -f lavfi -i color=c=gray:size=" + w +
-      "x" + h + ":rate=30 -f lavfi -i sine=frequency=440 -filter_complex \"[0:v]scale=-2:" + h +
+      "ffmpeg -nostdin -v error -y -loop 1 -i " + kPersonImage.string() +
+      " -f lavfi -i color=c=gray:size=" + w + "x" + h +
+      ":rate=30 -f lavfi -i sine=frequency=440 -filter_complex \"[0:v]scale=-2:" + h +
       "[p];[1:v][p]overlay=x=(W-w)*t/10:y=0,format=yuv420p[v]\" -map \"[v]\" -map 2:a -t 10 -c:v libx264 "
-      "-preset veryfast -c:a aac '" + tmp.string() + "'";
+      "-preset veryfast -c:a aac '" +
+      tmp.string() + "'";
   if (std::system(command.c_str()) != 0) return {};
   fs::rename(tmp, path);
   return path;
@@ -64,13 +66,22 @@ void analyze(benchmark::State& state, const fs::path& clip, bool write_video) {
   }
   fs::remove_all(out);
   state.counters["realtime_factor"] = info->duration_s * static_cast<double>(state.iterations()) / seconds;
-  state.counters["fps"] = static_cast<double>(info->frame_count) * static_cast<double>(state.iterations()) / seconds;
+  state.counters["fps"] =
+      static_cast<double>(info->frame_count) * static_cast<double>(state.iterations()) / seconds;
 }
 
-void BM_Analyze1080pWithVideo(benchmark::State& state) { analyze(state, person_clip(1080), true); }
-void BM_Analyze1080pNoVideo(benchmark::State& state) { analyze(state, person_clip(1080), false); }
-void BM_Analyze720pWithVideo(benchmark::State& state) { analyze(state, person_clip(720), true); }
-void BM_AnalyzeVtestWithVideo(benchmark::State& state) { analyze(state, kVtest, true); }
+void BM_Analyze1080pWithVideo(benchmark::State& state) {
+  analyze(state, person_clip(1080), true);
+}
+void BM_Analyze1080pNoVideo(benchmark::State& state) {
+  analyze(state, person_clip(1080), false);
+}
+void BM_Analyze720pWithVideo(benchmark::State& state) {
+  analyze(state, person_clip(720), true);
+}
+void BM_AnalyzeVtestWithVideo(benchmark::State& state) {
+  analyze(state, kVtest, true);
+}
 
 // Argument: inference threads.
 BENCHMARK(BM_Analyze1080pWithVideo)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();

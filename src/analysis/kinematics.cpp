@@ -108,8 +108,7 @@ std::vector<PixelFrame> densify(const std::vector<PixelFrame>& frames, size_t be
       const PixelFrame& b = frames[j];
       // A step shorter than half the typical interval gives a negative count: none missing
       // (cast to size_t unclamped, it once asked for 2^64 frames on sparse detections).
-      const auto missing =
-          static_cast<size_t>(std::max(0.0, std::floor((b.t_s - a.t_s) / interval_s - 0.5)));
+      const auto missing = static_cast<size_t>(std::max(0.0, std::floor((b.t_s - a.t_s) / interval_s - 0.5)));
       for (size_t m = 1; m <= missing; ++m) {
         const double u = static_cast<double>(m) / static_cast<double>(missing + 1);
         PixelFrame f;

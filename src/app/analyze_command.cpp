@@ -32,8 +32,9 @@ int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
   std::stop_source stop;
   InterruptWatcher watcher(stop);
   ProgressPrinter printer;
-  auto outputs = pipeline::run(args.video, args.output_dir, options,
-                               [&printer](const pipeline::Progress& p) { printer(p); }, stop.get_token());
+  auto outputs = pipeline::run(
+      args.video, args.output_dir, options, [&printer](const pipeline::Progress& p) { printer(p); },
+      stop.get_token());
   if (!outputs) return report_error(outputs.error());
   std::printf("results:   %s\nlandmarks: %s\n           %s\n", outputs->results_json.c_str(),
               outputs->landmarks_json.c_str(), outputs->landmarks_csv.c_str());
@@ -56,8 +57,9 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
       ->capture_default_str();
   command->add_flag("--no-video", args->no_video, "Skip the overlay video (about twice as fast)");
-  command->add_option("--overlay-size", args->overlay_size,
-                      "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
+  command
+      ->add_option("--overlay-size", args->overlay_size,
+                   "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command->add_option("--threads", args->threads, "Inference threads (0 = all cores)")

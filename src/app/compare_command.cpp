@@ -35,7 +35,8 @@ struct CompareArgs {
 // A scratch directory for the pose runs of video inputs, removed on every exit path.
 class ScratchDir {
  public:
-  ScratchDir() : path_(fs::temp_directory_path() / ("dd-compare-" + std::to_string(std::random_device{}()))) {}
+  ScratchDir()
+      : path_(fs::temp_directory_path() / ("dd-compare-" + std::to_string(std::random_device{}()))) {}
   ~ScratchDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
@@ -60,9 +61,10 @@ fs::path find_original_video(const fs::path& result_dir, const std::string& name
 
 // An input as the comparison needs it: a result directory is used as it is, a video is
 // analysed first (pose and analysis only, no overlay video) into scratch/<role>.
-Result<compare::CompareInput> prepare_input(const std::string& argument, const char* role, const fs::path& scratch,
-                                            const GlobalOptions& global, const CompareArgs& args,
-                                            ProgressPrinter& printer, std::stop_token stop) {
+Result<compare::CompareInput> prepare_input(const std::string& argument, const char* role,
+                                            const fs::path& scratch, const GlobalOptions& global,
+                                            const CompareArgs& args, ProgressPrinter& printer,
+                                            std::stop_token stop) {
   const fs::path path(argument);
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
@@ -77,13 +79,14 @@ Result<compare::CompareInput> prepare_input(const std::string& argument, const c
       if (!document) return document.error();
       input.video = find_original_video(path, document->video);
       if (input.video.empty())
-        return make_error(ErrorCode::kNotFound, std::string(role) + ": the original video '" + document->video +
-                                                    "' of " + path.string() +
-                                                    " was not found; pass the video itself or use --no-video");
+        return make_error(ErrorCode::kNotFound,
+                          std::string(role) + ": the original video '" + document->video + "' of " +
+                              path.string() + " was not found; pass the video itself or use --no-video");
     }
     return input;
   }
-  if (!fs::is_regular_file(path, ec)) return make_error(ErrorCode::kNotFound, std::string(role) + " not found: " + argument);
+  if (!fs::is_regular_file(path, ec))
+    return make_error(ErrorCode::kNotFound, std::string(role) + " not found: " + argument);
 
   std::fprintf(stderr, "finding the %s's poses in %s\n", role, path.filename().c_str());
   pipeline::PipelineOptions options;
@@ -91,8 +94,8 @@ Result<compare::CompareInput> prepare_input(const std::string& argument, const c
   options.write_video = false;
   options.num_threads = args.threads;
   options.model_dir = global.model_dir;
-  auto outputs = pipeline::run(path, scratch / role, options, [&printer](const pipeline::Progress& p) { printer(p); },
-                               stop);
+  auto outputs = pipeline::run(
+      path, scratch / role, options, [&printer](const pipeline::Progress& p) { printer(p); }, stop);
   if (!outputs) return outputs.error();
   return compare::CompareInput{path, outputs->landmarks_json};
 }
@@ -102,7 +105,8 @@ void print_summary(const fs::path& comparison_json, const compare::CompareOutput
   const auto j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded()) return;
   auto number = [](const nlohmann::json& v) { return v.is_number() ? v.get<double>() : NAN; };
-  std::printf("similarity: %.0f / 100%s\n", number(j["similarity"]), j["mirror"].get<bool>() ? " (compared mirrored)" : "");
+  std::printf("similarity: %.0f / 100%s\n", number(j["similarity"]),
+              j["mirror"].get<bool>() ? " (compared mirrored)" : "");
   const double offset = number(j["offset_s"]);
   const double tempo = number(j["tempo_ratio"]);
   std::printf("timing:     student %.2f s %s the reference; tempo x%.2f (%s)\n", std::abs(offset),
@@ -114,8 +118,9 @@ void print_summary(const fs::path& comparison_json, const compare::CompareOutput
   std::printf("\n");
   if (!j["worst_moments"].empty()) std::printf("worst moments:\n");
   for (const auto& m : j["worst_moments"])
-    std::printf("  %6.2f s (student %6.2f s)  %-9s off by %.0f deg\n", number(m["t_reference"]), number(m["t_student"]),
-                m["body_part"].get<std::string>().c_str(), number(m["deviation_deg"]));
+    std::printf("  %6.2f s (student %6.2f s)  %-9s off by %.0f deg\n", number(m["t_reference"]),
+                number(m["t_student"]), m["body_part"].get<std::string>().c_str(),
+                number(m["deviation_deg"]));
   std::printf("comparison: %s\n", outputs.comparison_json.c_str());
   if (!outputs.comparison_mp4.empty()) std::printf("video:      %s\n", outputs.comparison_mp4.c_str());
 }
@@ -123,20 +128,24 @@ void print_summary(const fs::path& comparison_json, const compare::CompareOutput
 int run_compare(const GlobalOptions& global, const CompareArgs& args) {
   compare::CompareOptions options;
   const auto mirror = compare::parse_mirror_mode(args.mirror);
-  if (!mirror) return report_error(make_error(ErrorCode::kInvalidArgument, "--mirror must be auto, on or off"));
+  if (!mirror)
+    return report_error(make_error(ErrorCode::kInvalidArgument, "--mirror must be auto, on or off"));
   options.mirror = *mirror;
 
   std::stop_source stop;
   InterruptWatcher watcher(stop);
   ProgressPrinter printer;
   ScratchDir scratch;
-  auto reference = prepare_input(args.reference, "reference", scratch.path(), global, args, printer, stop.get_token());
+  auto reference =
+      prepare_input(args.reference, "reference", scratch.path(), global, args, printer, stop.get_token());
   if (!reference) return report_error(reference.error());
-  auto student = prepare_input(args.student, "student", scratch.path(), global, args, printer, stop.get_token());
+  auto student =
+      prepare_input(args.student, "student", scratch.path(), global, args, printer, stop.get_token());
   if (!student) return report_error(student.error());
 
-  auto outputs = compare::run_comparison(*reference, *student, args.output_dir, options, !args.no_video,
-                                         [&printer](const pipeline::Progress& p) { printer(p); }, stop.get_token());
+  auto outputs = compare::run_comparison(
+      *reference, *student, args.output_dir, options, !args.no_video,
+      [&printer](const pipeline::Progress& p) { printer(p); }, stop.get_token());
   if (!outputs) return report_error(outputs.error());
   print_summary(outputs->comparison_json, *outputs);
   return kExitOk;
@@ -147,12 +156,17 @@ int run_compare(const GlobalOptions& global, const CompareArgs& args) {
 void add_compare_command(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto args = std::make_shared<CompareArgs>();
   auto* command = app.add_subcommand(
-      "compare", "Compare a student's dance with a reference: comparison.json and a side-by-side comparison.mp4");
+      "compare",
+      "Compare a student's dance with a reference: comparison.json and a side-by-side comparison.mp4");
   command->add_option("reference", args->reference, "Reference video, or a result directory of `analyze -o`")
       ->required();
-  command->add_option("student", args->student, "Student video, or a result directory of `analyze -o`")->required();
-  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")->capture_default_str();
-  command->add_option("--mirror", args->mirror, "Compare the student mirrored: auto (try both, keep the better) | on | off")
+  command->add_option("student", args->student, "Student video, or a result directory of `analyze -o`")
+      ->required();
+  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
+      ->capture_default_str();
+  command
+      ->add_option("--mirror", args->mirror,
+                   "Compare the student mirrored: auto (try both, keep the better) | on | off")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   command->add_option("--model", args->model, "Landmark model for video inputs: lite | full | heavy")

@@ -40,8 +40,8 @@ void ProgressPrinter::operator()(const pipeline::Progress& progress) {
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
     std::fprintf(stderr, "\r[%s] %3.0f%% %-8s %" PRId64 "/%" PRId64 " %5.1f fps  ETA %4.0fs ", bar.c_str(),
-                 progress.fraction * 100, progress.stage.c_str(), progress.frame, progress.total, progress.fps,
-                 progress.eta_s);
+                 progress.fraction * 100, progress.stage.c_str(), progress.frame, progress.total,
+                 progress.fps, progress.eta_s);
     if (progress.stage == "done") std::fputc('\n', stderr);
     return;
   }
@@ -49,7 +49,8 @@ void ProgressPrinter::operator()(const pipeline::Progress& progress) {
   if (progress.stage == last_stage_ && now - last_line_ < std::chrono::seconds(2)) return;
   last_stage_ = progress.stage;
   last_line_ = now;
-  std::fprintf(stderr, "%3.0f%% %s (%.1f fps)\n", progress.fraction * 100, progress.message.c_str(), progress.fps);
+  std::fprintf(stderr, "%3.0f%% %s (%.1f fps)\n", progress.fraction * 100, progress.message.c_str(),
+               progress.fps);
 }
 
 }  // namespace dd::app

@@ -1,13 +1,14 @@
 #include "app/serve_command.h"
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "app/exit_code.h"
 #include "app/global_options.h"
+#include "app/node_options.h"
 #include "compare/compare_job.h"
 #include "core/log.h"
 #include "pipeline/pipeline.h"
@@ -15,7 +16,6 @@
 #include "server/http_server.h"
 #include "server/server_config.h"
 #include "server/upload_probe.h"
-#include "app/node_options.h"
 #include "store/open_store.h"
 
 namespace dd::app {
@@ -26,11 +26,13 @@ int serve(const server::ServerConfig& config, store::StoreConfig store_config) {
   auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
-  if (config.api_token.empty() && config.host != "127.0.0.1" && config.host != "::1" && config.host != "localhost") {
-    DD_LOG_WARN("serve: no API_TOKEN set and listening on {}: anyone who can reach it can upload and delete", config.host);
+  if (config.api_token.empty() && config.host != "127.0.0.1" && config.host != "::1" &&
+      config.host != "localhost") {
+    DD_LOG_WARN("serve: no API_TOKEN set and listening on {}: anyone who can reach it can upload and delete",
+                config.host);
   }
-  auto server = server::Server::start(config, **store, &pipeline::run, &server::probe_upload,
-                                      &compare::run_comparison);
+  auto server =
+      server::Server::start(config, **store, &pipeline::run, &server::probe_upload, &compare::run_comparison);
   if (!server) return report_error(server.error());
   std::printf("dancedynamics: serving on http://%s:%u (API docs at /api/docs); Ctrl-C stops\n",
               config.host.c_str(), static_cast<unsigned>((*server)->port()));
@@ -48,9 +50,14 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
   auto store_config = std::make_shared<store::StoreConfig>();
   config->web_dir = DD_DEFAULT_WEB_DIR;
   config->max_video_duration_s = 60;
-  auto* command = app.add_subcommand("serve", "Run the web app and REST/WebSocket API (flags beat environment variables)");
-  command->add_option("--host", config->host, "Address to listen on")->envname("API_HOST")->capture_default_str();
-  command->add_option("--port", config->port, "TCP port (0 picks a free one)")->envname("API_PORT")->capture_default_str();
+  auto* command = app.add_subcommand(
+      "serve", "Run the web app and REST/WebSocket API (flags beat environment variables)");
+  command->add_option("--host", config->host, "Address to listen on")
+      ->envname("API_HOST")
+      ->capture_default_str();
+  command->add_option("--port", config->port, "TCP port (0 picks a free one)")
+      ->envname("API_PORT")
+      ->capture_default_str();
   command->add_option("--data-dir", config->data_dir, "Directory of the database and the sessions' files")
       ->envname("DATA_DIR")
       ->capture_default_str();
@@ -61,7 +68,8 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->envname("MAX_FILE_SIZE")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--max-video-duration", config->max_video_duration_s, "Longest accepted video in seconds")
+  command
+      ->add_option("--max-video-duration", config->max_video_duration_s, "Longest accepted video in seconds")
       ->envname("MAX_VIDEO_DURATION")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -69,27 +77,35 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->envname("WORKERS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  command->add_option("--job-timeout", config->job_timeout_s, "Seconds after which a running job is stopped and failed")
+  command
+      ->add_option("--job-timeout", config->job_timeout_s,
+                   "Seconds after which a running job is stopped and failed")
       ->envname("JOB_TIMEOUT_S")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--model", config->default_model, "Default landmark model when a request names none")
       ->envname("MODEL_COMPLEXITY")
       // MediaPipe's model_complexity numbers are accepted too.
-      ->transform(CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
+      ->transform(
+          CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
       ->check(CLI::IsMember({"lite", "full", "heavy"}))
       ->capture_default_str();
-  command->add_option("--session-ttl", config->session_ttl_s, "Seconds after which a session is removed (0: never)")
+  command
+      ->add_option("--session-ttl", config->session_ttl_s,
+                   "Seconds after which a session is removed (0: never)")
       ->envname("SESSION_TTL")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   auto max_storage_gb = std::make_shared<double>(0);
-  command->add_option("--max-storage-gb", *max_storage_gb, "Oldest sessions are removed above this many GB (0: no limit)")
+  command
+      ->add_option("--max-storage-gb", *max_storage_gb,
+                   "Oldest sessions are removed above this many GB (0: no limit)")
       ->envname("MAX_STORAGE_GB")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--upload-min-rate", config->min_upload_rate,
-                      "Bytes a second a request body must average after the read timeout (0: no floor)")
+  command
+      ->add_option("--upload-min-rate", config->min_upload_rate,
+                   "Bytes a second a request body must average after the read timeout (0: no floor)")
       ->envname("UPLOAD_MIN_RATE")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -99,7 +115,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->capture_default_str();
   add_store_options(command, *store_config);
   auto cors_origins = std::make_shared<std::string>();
-  command->add_option("--cors-origins", *cors_origins, "Comma-separated browser origins allowed cross-origin access")
+  command
+      ->add_option("--cors-origins", *cors_origins,
+                   "Comma-separated browser origins allowed cross-origin access")
       ->envname("CORS_ORIGINS");
   command->callback([config, store_config, max_storage_gb, cors_origins, &global, exit_code] {
     config->model_dir = global.model_dir;

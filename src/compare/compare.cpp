@@ -100,18 +100,21 @@ Status validate(const pose::PoseSequence& sequence, const char* which) {
   size_t with_pose = 0;
   for (size_t i = 0; i < sequence.frames.size(); ++i) {
     const auto& frame = sequence.frames[i];
-    if (!std::isfinite(frame.timestamp_s) || (i > 0 && frame.timestamp_s < sequence.frames[i - 1].timestamp_s))
-      return make_error(ErrorCode::kInvalidArgument,
-                        std::string("the ") + which + " timestamps are not increasing at frame " + std::to_string(i));
+    if (!std::isfinite(frame.timestamp_s) ||
+        (i > 0 && frame.timestamp_s < sequence.frames[i - 1].timestamp_s))
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          std::string("the ") + which + " timestamps are not increasing at frame " + std::to_string(i));
     if (frame.detected) ++with_pose;
   }
-  if (!sequence.frames.empty() && sequence.frames.back().timestamp_s - sequence.frames.front().timestamp_s > kMaxDuration_s)
+  if (!sequence.frames.empty() &&
+      sequence.frames.back().timestamp_s - sequence.frames.front().timestamp_s > kMaxDuration_s)
     return make_error(ErrorCode::kInvalidArgument, std::string("the ") + which + " is longer than " +
                                                        std::to_string(int(kMaxDuration_s / 60)) + " minutes");
   if (with_pose < kMinPoseFrames)
-    return make_error(ErrorCode::kInvalidArgument, std::string("the ") + which + " has too few frames with a pose (" +
-                                                       std::to_string(with_pose) + ", need " +
-                                                       std::to_string(kMinPoseFrames) + ")");
+    return make_error(ErrorCode::kInvalidArgument,
+                      std::string("the ") + which + " has too few frames with a pose (" +
+                          std::to_string(with_pose) + ", need " + std::to_string(kMinPoseFrames) + ")");
   return ok_status();
 }
 
@@ -125,7 +128,9 @@ std::vector<Sample> resample(const pose::PoseSequence& sequence, bool mirror) {
   size_t f = 0;
   for (size_t k = 0; k < count; ++k) {
     const double t = t0 + double(k) / kSampleRateHz;
-    while (f + 1 < frames.size() && std::abs(frames[f + 1].timestamp_s - t) <= std::abs(frames[f].timestamp_s - t)) ++f;
+    while (f + 1 < frames.size() &&
+           std::abs(frames[f + 1].timestamp_s - t) <= std::abs(frames[f].timestamp_s - t))
+      ++f;
     samples[k].frame = frames[f].index;
     samples[k].t_s = frames[f].timestamp_s;
     samples[k].features = limb_features(frames[f], sequence.width, sequence.height, mirror);
@@ -167,7 +172,8 @@ struct Alignment {
 // sample. Keeps three rows of costs and one step byte per band cell.
 Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>& student) {
   const size_t nr = reference.size(), ns = student.size();
-  const double band_s = std::clamp(kBandShare * double(std::max(nr, ns)) / kSampleRateHz, kMinBand_s, kMaxBand_s);
+  const double band_s =
+      std::clamp(kBandShare * double(std::max(nr, ns)) / kSampleRateHz, kMinBand_s, kMaxBand_s);
   const auto band = static_cast<size_t>(band_s * kSampleRateHz);
   constexpr double kInf = std::numeric_limits<double>::infinity();
   // kTwoStudent: from (i-1, j-2) through (i, j-1); kTwoReference: from (i-2, j-1) through (i-1, j).
@@ -182,7 +188,7 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
   }
   std::vector<uint8_t> steps(offset[nr]);
   std::vector<double> d2(ns, kInf), d1(ns, kInf), d0(ns, kInf);  // accumulated: rows i-2, i-1, i
-  std::vector<double> c1(ns, kInf), c0(ns, kInf);                 // local cost: rows i-1, i
+  std::vector<double> c1(ns, kInf), c0(ns, kInf);                // local cost: rows i-1, i
   double best = kInf;
   size_t best_i = 0, best_j = 0;
   for (size_t i = 0; i < nr; ++i) {
@@ -199,8 +205,10 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
       uint8_t step = kStart;
       if (i == 0 || j == 0) value = kSkipCost * double(i + j) + 2 * c;
       if (i >= 1 && j >= 1 && d1[j - 1] + 2 * c < value) value = d1[j - 1] + 2 * c, step = kDiagonal;
-      if (i >= 1 && j >= 2 && d1[j - 2] + 2 * c0[j - 1] + c < value) value = d1[j - 2] + 2 * c0[j - 1] + c, step = kTwoStudent;
-      if (i >= 2 && j >= 1 && d2[j - 1] + 2 * c1[j] + c < value) value = d2[j - 1] + 2 * c1[j] + c, step = kTwoReference;
+      if (i >= 1 && j >= 2 && d1[j - 2] + 2 * c0[j - 1] + c < value)
+        value = d1[j - 2] + 2 * c0[j - 1] + c, step = kTwoStudent;
+      if (i >= 2 && j >= 1 && d2[j - 1] + 2 * c1[j] + c < value)
+        value = d2[j - 1] + 2 * c1[j] + c, step = kTwoReference;
       d0[j] = value;
       steps[offset[i] + (j - lo[i])] = step;
       if (i == nr - 1 || j == ns - 1) {
@@ -235,7 +243,9 @@ Alignment align(const std::vector<Sample>& reference, const std::vector<Sample>&
 // are the DTW's way of absorbing what one video has before or after the shared movement.
 std::pair<size_t, size_t> matched_range(const std::vector<std::pair<size_t, size_t>>& path) {
   size_t first = 0, last = path.size() - 1;
-  auto diagonal = [&](size_t k) { return path[k + 1].first != path[k].first && path[k + 1].second != path[k].second; };
+  auto diagonal = [&](size_t k) {
+    return path[k + 1].first != path[k].first && path[k + 1].second != path[k].second;
+  };
   while (first + 1 < path.size() && !diagonal(first)) ++first;
   while (last > first && !diagonal(last - 1)) --last;
   if (first >= last) return {0, path.size() - 1};
@@ -249,8 +259,8 @@ double median(std::vector<double> values) {
   return values[mid];
 }
 
-Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>& student, const Alignment& alignment,
-                 const CompareOptions& options, bool mirror) {
+Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>& student,
+                 const Alignment& alignment, const CompareOptions& options, bool mirror) {
   Comparison result;
   result.mirror = mirror;
   const auto [first, last] = matched_range(alignment.path);
@@ -296,7 +306,8 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   }
   result.similarity = similarity_count > 0 ? similarity_sum / double(similarity_count) : 0;
   for (size_t p = 0; p < kBodyPartCount; ++p)
-    result.body_parts[std::string(kBodyPartNames[p])] = part_weight[p] > 0 ? part_sum[p] / part_weight[p] : kNaN;
+    result.body_parts[std::string(kBodyPartNames[p])] =
+        part_weight[p] > 0 ? part_sum[p] / part_weight[p] : kNaN;
   result.offset_s = median(lags);
   // Tempo: the median pace over windows of a quarter of the matched path, so a stretch where
   // the alignment is loose (a pose held at the start can be matched at any pace) does not
@@ -368,12 +379,13 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   for (const Candidate& candidate : candidates) {
     if (static_cast<int>(result.worst_moments.size()) >= options.max_worst_moments) break;
     const double t_reference = reference[pairs[candidate.pair].r].t_s;
-    const bool near_chosen = std::any_of(result.worst_moments.begin(), result.worst_moments.end(), [&](const WorstMoment& m) {
-      return std::abs(m.t_reference_s - t_reference) < kWorstSeparation_s;
-    });
+    const bool near_chosen = std::any_of(
+        result.worst_moments.begin(), result.worst_moments.end(),
+        [&](const WorstMoment& m) { return std::abs(m.t_reference_s - t_reference) < kWorstSeparation_s; });
     if (near_chosen) continue;
     result.worst_moments.push_back(WorstMoment{t_reference, student[pairs[candidate.pair].s].t_s,
-                                               std::string(kBodyPartNames[candidate.part]), candidate.angle_deg});
+                                               std::string(kBodyPartNames[candidate.part]),
+                                               candidate.angle_deg});
   }
 
   for (const auto& [r, s] : alignment.path) {
@@ -402,9 +414,11 @@ Result<Comparison> compare_sequences(const pose::PoseSequence& reference, const 
                                      const CompareOptions& options) {
   DD_TRY(validate(reference, "reference"));
   DD_TRY(validate(student, "student"));
-  if (!std::isfinite(options.timeline_rate_hz) || options.timeline_rate_hz <= 0 || options.timeline_rate_hz > 1000)
+  if (!std::isfinite(options.timeline_rate_hz) || options.timeline_rate_hz <= 0 ||
+      options.timeline_rate_hz > 1000)
     return make_error(ErrorCode::kInvalidArgument, "timeline_rate_hz must be within (0, 1000]");
-  if (options.max_worst_moments < 0) return make_error(ErrorCode::kInvalidArgument, "max_worst_moments must be >= 0");
+  if (options.max_worst_moments < 0)
+    return make_error(ErrorCode::kInvalidArgument, "max_worst_moments must be >= 0");
 
   const std::vector<Sample> reference_samples = resample(reference, false);
   if (options.mirror != MirrorMode::kAuto)
@@ -422,10 +436,12 @@ nlohmann::json comparison_to_json(const Comparison& comparison) {
   };
   nlohmann::json body_parts = nlohmann::json::object();
   for (const auto& [name, value] : comparison.body_parts) body_parts[name] = number(value, 10);
-  nlohmann::json t = nlohmann::json::array(), similarity = nlohmann::json::array(), timing = nlohmann::json::array();
+  nlohmann::json t = nlohmann::json::array(), similarity = nlohmann::json::array(),
+                 timing = nlohmann::json::array();
   for (size_t k = 0; k < comparison.timeline_t.size(); ++k) {
     t.push_back(number(comparison.timeline_t[k], 1000));
-    similarity.push_back(number(k < comparison.timeline_similarity.size() ? comparison.timeline_similarity[k] : NAN, 10));
+    similarity.push_back(
+        number(k < comparison.timeline_similarity.size() ? comparison.timeline_similarity[k] : NAN, 10));
     timing.push_back(number(k < comparison.timing_error_s.size() ? comparison.timing_error_s[k] : NAN, 1000));
   }
   nlohmann::json worst = nlohmann::json::array();

@@ -35,17 +35,20 @@ struct WorstMoment {
 };
 
 struct Comparison {
-  double similarity = 0;     // 0..100
-  double offset_s = 0;       // median(student t - reference t) on the path
-  double tempo_ratio = 1;    // student duration / reference duration of the matched part (median over quarters)
-  bool mirror = false;       // the student was compared mirrored (left/right swapped, x flipped)
-  std::map<std::string, double> body_parts;  // head, torso, left_arm, right_arm, left_leg, right_leg -> 0..100
+  double similarity = 0;   // 0..100
+  double offset_s = 0;     // median(student t - reference t) on the path
+  double tempo_ratio = 1;  // student duration / reference duration of the matched part (median over quarters)
+  bool mirror = false;     // the student was compared mirrored (left/right swapped, x flipped)
+  std::map<std::string, double>
+      body_parts;  // head, torso, left_arm, right_arm, left_leg, right_leg -> 0..100
   // Reference clock; similarity is NaN (null in JSON) where nothing was matched or no pose was seen.
   std::vector<double> timeline_t, timeline_similarity;
-  // Same length as timeline_t: student lag at each point relative to offset_s (positive = late), NaN when unmatched.
+  // Same length as timeline_t: student lag at each point relative to offset_s (positive = late), NaN when
+  // unmatched.
   std::vector<double> timing_error_s;
   std::vector<WorstMoment> worst_moments;
-  std::vector<std::pair<int64_t, int64_t>> path;  // matched (reference frame index, student frame index), monotone
+  std::vector<std::pair<int64_t, int64_t>>
+      path;  // matched (reference frame index, student frame index), monotone
 };
 
 // Fails with InvalidArgument when either sequence has too few frames with a pose (10), timestamps

@@ -32,14 +32,16 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 const cv::Scalar kHighlightColour(235, 40, 40);
 const cv::Scalar kLabelColour(255, 255, 255);
 
-Error cancelled_error() { return make_error(ErrorCode::kCancelled, "comparison cancelled"); }
+Error cancelled_error() {
+  return make_error(ErrorCode::kCancelled, "comparison cancelled");
+}
 
 class Reporter {
  public:
   Reporter(const pipeline::ProgressCallback& callback) : callback_(callback), start_(Clock::now()) {}
 
-  void emit(double fraction, const std::string& stage, std::string message, int64_t frame = 0, int64_t total = 0,
-            bool throttle = false) {
+  void emit(double fraction, const std::string& stage, std::string message, int64_t frame = 0,
+            int64_t total = 0, bool throttle = false) {
     if (!callback_) return;
     const auto now = Clock::now();
     if (throttle && now - last_ < kProgressInterval) return;
@@ -64,7 +66,8 @@ class Reporter {
 
 Result<pose::PoseSequence> load(const CompareInput& input, const char* which) {
   auto document = pose::read_landmarks_json(input.landmarks_json);
-  if (!document) return make_error(document.error().code, std::string(which) + ": " + document.error().message);
+  if (!document)
+    return make_error(document.error().code, std::string(which) + ": " + document.error().message);
   return std::move(document->sequence);
 }
 
@@ -104,7 +107,8 @@ std::vector<double> warp_times(const pose::PoseSequence& reference, const pose::
   const auto first = std::find(set.begin(), set.end(), true);
   if (first != set.end()) {
     const size_t f = static_cast<size_t>(first - set.begin());
-    for (size_t i = 0; i < f; ++i) times[i] = reference.frames[i].timestamp_s + (times[f] - reference.frames[f].timestamp_s);
+    for (size_t i = 0; i < f; ++i)
+      times[i] = reference.frames[i].timestamp_s + (times[f] - reference.frames[f].timestamp_s);
   }
   return times;
 }
@@ -115,7 +119,8 @@ const pose::PoseFrame& pose_at(const pose::PoseSequence& sequence, int64_t index
   return sequence.frames[size_t(index)];
 }
 
-void highlight(cv::Mat& panel, const pose::PoseFrame& pose, const std::array<bool, analysis::kBodyPartCount>& parts) {
+void highlight(cv::Mat& panel, const pose::PoseFrame& pose,
+               const std::array<bool, analysis::kBodyPartCount>& parts) {
   const int thickness = std::max(3, panel.rows / 90);
   for (size_t s = 0; s < kSegmentCount; ++s) {
     if (!parts[kSegmentPart[s]]) continue;
@@ -125,7 +130,8 @@ void highlight(cv::Mat& panel, const pose::PoseFrame& pose, const std::array<boo
       return cv::Point(static_cast<int>(std::clamp(x, -1.0f, 2.0f) * float(panel.cols)),
                        static_cast<int>(std::clamp(y, -1.0f, 2.0f) * float(panel.rows)));
     };
-    cv::line(panel, point(line.x0, line.y0), point(line.x1, line.y1), kHighlightColour, thickness, cv::LINE_AA);
+    cv::line(panel, point(line.x0, line.y0), point(line.x1, line.y1), kHighlightColour, thickness,
+             cv::LINE_AA);
   }
 }
 
@@ -142,7 +148,8 @@ void label(cv::Mat& panel, const std::string& text) {
 // student video is only read forwards (each decoded once).
 Status write_video(const CompareInput& reference_input, const CompareInput& student_input,
                    const pose::PoseSequence& reference, const pose::PoseSequence& student,
-                   const Comparison& comparison, const fs::path& output, Reporter& reporter, std::stop_token stop) {
+                   const Comparison& comparison, const fs::path& output, Reporter& reporter,
+                   std::stop_token stop) {
   video::ReaderOptions reader_options;
   reader_options.max_height = kMaxPanelHeight;
   auto reference_reader = video::VideoReader::open(reference_input.video, reader_options);
@@ -153,8 +160,8 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
   const cv::Size reference_size = (*reference_reader)->output_size();
   const cv::Size student_source = (*student_reader)->output_size();
   const int height = reference_size.height & ~1;
-  const int student_width =
-      std::max(2, static_cast<int>(std::lround(double(student_source.width) * height / std::max(1, student_source.height))));
+  const int student_width = std::max(2, static_cast<int>(std::lround(double(student_source.width) * height /
+                                                                     std::max(1, student_source.height))));
   const int width = (reference_size.width + student_width) & ~1;
   if (height < 2) return make_error(ErrorCode::kInvalidArgument, "the reference video frame is too small");
 
@@ -169,7 +176,8 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
   video::OverlayOptions overlay_options;
   overlay_options.draw_hud = false;
   video::OverlayRenderer reference_renderer(overlay_options), student_renderer(overlay_options);
-  const double student_frame_s = 1.0 / ((*student_reader)->info().fps > 0 ? (*student_reader)->info().fps : 30);
+  const double student_frame_s =
+      1.0 / ((*student_reader)->info().fps > 0 ? (*student_reader)->info().fps : 30);
 
   video::VideoFrame reference_frame, student_frame, pending;
   bool have_student = false, have_pending = false, student_ended = false;
@@ -181,8 +189,9 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     if (!more) return more.error();
     if (!*more) break;
     const int64_t r = reference_frame.index;
-    const double target_s = (r >= 0 && size_t(r) < student_times.size()) ? student_times[size_t(r)]
-                                                                           : reference_frame.timestamp_s + comparison.offset_s;
+    const double target_s = (r >= 0 && size_t(r) < student_times.size())
+                                ? student_times[size_t(r)]
+                                : reference_frame.timestamp_s + comparison.offset_s;
     // Show the student's frame nearest the target: advance while the next one starts no later
     // than half a frame after it. A frame read too early waits in `pending`.
     while (!student_ended) {
@@ -207,7 +216,8 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     const bool student_in_range = have_student && target_s >= -0.5 * student_frame_s &&
                                   !(student_ended && target_s > student_frame.timestamp_s + student_frame_s);
     const pose::PoseFrame& reference_pose = pose_at(reference, r);
-    const pose::PoseFrame& student_pose = student_in_range ? pose_at(student, student_frame.index) : pose_at(student, -1);
+    const pose::PoseFrame& student_pose =
+        student_in_range ? pose_at(student, student_frame.index) : pose_at(student, -1);
     if (student_in_range) {
       cv::Mat scaled;
       cv::resize(student_frame.rgb, scaled, cv::Size(student_width, height), 0, 0, cv::INTER_AREA);
@@ -218,8 +228,9 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     DD_TRY(reference_renderer.draw(left, reference_pose));
     DD_TRY(student_renderer.draw(right, student_pose));
 
-    const PartDeviation deviation = part_deviation(limb_features(reference_pose, reference.width, reference.height, false),
-                                                   limb_features(student_pose, student.width, student.height, comparison.mirror));
+    const PartDeviation deviation =
+        part_deviation(limb_features(reference_pose, reference.width, reference.height, false),
+                       limb_features(student_pose, student.width, student.height, comparison.mirror));
     std::array<bool, analysis::kBodyPartCount> reference_parts{}, student_parts{};
     for (size_t p = 0; p < analysis::kBodyPartCount; ++p) {
       if (deviation.weight[p] <= 0 || deviation.angle_deg[p] < kHighlightAngle_deg) continue;
@@ -238,8 +249,9 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     label(right, text);
 
     DD_TRY((*writer)->write(canvas, reference_frame.timestamp_s));
-    reporter.emit(kCompareShare + (1 - kCompareShare) * double(r + 1) / double(std::max<int64_t>(total, 1)), "encode",
-                  "encode: frame " + std::to_string(r + 1) + " of " + std::to_string(total), r + 1, total, true);
+    reporter.emit(kCompareShare + (1 - kCompareShare) * double(r + 1) / double(std::max<int64_t>(total, 1)),
+                  "encode", "encode: frame " + std::to_string(r + 1) + " of " + std::to_string(total), r + 1,
+                  total, true);
   }
   if (stop.stop_requested()) return cancelled_error();
   return (*writer)->finish();
@@ -248,8 +260,9 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
 }  // namespace
 
 Result<CompareOutputs> run_comparison(const CompareInput& reference_input, const CompareInput& student_input,
-                                      const fs::path& output_dir, const CompareOptions& options, bool write_video_file,
-                                      const pipeline::ProgressCallback& progress, std::stop_token stop) {
+                                      const fs::path& output_dir, const CompareOptions& options,
+                                      bool write_video_file, const pipeline::ProgressCallback& progress,
+                                      std::stop_token stop) {
   Reporter reporter(progress);
   reporter.emit(0, "compare", "aligning the two dances");
   auto reference = load(reference_input, "reference");

@@ -19,22 +19,24 @@ struct Segment {
 
 constexpr End kMidShoulder{kLeftShoulder, kRightShoulder};
 constexpr End kMidHip{kLeftHip, kRightHip};
-constexpr End one(int i) { return End{i, i}; }
+constexpr End one(int i) {
+  return End{i, i};
+}
 
 constexpr std::array<Segment, kSegmentCount> kSegments = {{
-    {kMidShoulder, one(kNose)},                       // head: tilt and nod
-    {one(kLeftEar), one(kRightEar)},                  // head: turn and roll
-    {kMidHip, kMidShoulder},                          // torso: lean
-    {one(kLeftShoulder), one(kRightShoulder)},        // torso: shoulder line
-    {one(kLeftHip), one(kRightHip)},                  // torso: hip line
-    {one(kLeftShoulder), one(kLeftElbow)},            // left arm
+    {kMidShoulder, one(kNose)},                 // head: tilt and nod
+    {one(kLeftEar), one(kRightEar)},            // head: turn and roll
+    {kMidHip, kMidShoulder},                    // torso: lean
+    {one(kLeftShoulder), one(kRightShoulder)},  // torso: shoulder line
+    {one(kLeftHip), one(kRightHip)},            // torso: hip line
+    {one(kLeftShoulder), one(kLeftElbow)},      // left arm
     {one(kLeftElbow), one(kLeftWrist)},
-    {one(kRightShoulder), one(kRightElbow)},          // right arm
+    {one(kRightShoulder), one(kRightElbow)},  // right arm
     {one(kRightElbow), one(kRightWrist)},
-    {one(kLeftHip), one(kLeftKnee)},                  // left leg
+    {one(kLeftHip), one(kLeftKnee)},  // left leg
     {one(kLeftKnee), one(kLeftAnkle)},
     {one(kLeftAnkle), one(kLeftFootIndex)},
-    {one(kRightHip), one(kRightKnee)},                // right leg
+    {one(kRightHip), one(kRightKnee)},  // right leg
     {one(kRightKnee), one(kRightAnkle)},
     {one(kRightAnkle), one(kRightFootIndex)},
 }};
@@ -57,7 +59,9 @@ LimbFeatures limb_features(const PoseFrame& frame, int width, int height, bool m
   // Without a frame size the aspect is unknown; square pixels of a unit frame keep directions usable.
   const float w = width > 0 ? static_cast<float>(width) : 1.0f;
   const float h = height > 0 ? static_cast<float>(height) : 1.0f;
-  auto landmark = [&](int i) -> const Landmark& { return frame.landmarks[static_cast<size_t>(mirror ? mirror_index(i) : i)]; };
+  auto landmark = [&](int i) -> const Landmark& {
+    return frame.landmarks[static_cast<size_t>(mirror ? mirror_index(i) : i)];
+  };
   auto point = [&](End e, float* x, float* y, float* visibility) {
     const Landmark& a = landmark(e.a);
     const Landmark& b = landmark(e.b);

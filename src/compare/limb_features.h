@@ -17,9 +17,9 @@ inline constexpr size_t kSegmentCount = 15;
 extern const std::array<size_t, kSegmentCount> kSegmentPart;
 
 struct LimbFeatures {
-  bool valid = false;                          // false: no pose in the frame (a gap)
+  bool valid = false;                           // false: no pose in the frame (a gap)
   std::array<float, kSegmentCount> dx{}, dy{};  // unit direction in displayed pixels
-  std::array<float, kSegmentCount> weight{};   // min visibility of the segment's ends, 0..1
+  std::array<float, kSegmentCount> weight{};    // min visibility of the segment's ends, 0..1
 };
 
 // The frame's features in a frame of width x height pixels. mirror: as seen in a mirror (x

@@ -34,24 +34,36 @@ struct Error {
 [[noreturn]] void check_failed(const char* file, int line, const char* condition, const char* why);
 
 // Guards programmer invariants in every build; never for user input.
-#define DD_CHECK(cond, why)                                  \
-  do {                                                       \
+#define DD_CHECK(cond, why)                                          \
+  do {                                                               \
     if (!(cond)) ::dd::check_failed(__FILE__, __LINE__, #cond, why); \
   } while (false)
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { DD_CHECK(has_value(), "value() on an error Result"); return std::get<0>(state_); }
-  const T& value() const& { DD_CHECK(has_value(), "value() on an error Result"); return std::get<0>(state_); }
-  T&& value() && { DD_CHECK(has_value(), "value() on an error Result"); return std::get<0>(std::move(state_)); }
-  const Error& error() const { DD_CHECK(!has_value(), "error() on a value Result"); return std::get<1>(state_); }
+  T& value() & {
+    DD_CHECK(has_value(), "value() on an error Result");
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    DD_CHECK(has_value(), "value() on an error Result");
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    DD_CHECK(has_value(), "value() on an error Result");
+    return std::get<0>(std::move(state_));
+  }
+  const Error& error() const {
+    DD_CHECK(!has_value(), "error() on a value Result");
+    return std::get<1>(state_);
+  }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -72,7 +84,10 @@ class [[nodiscard]] Result<void> {
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }
   void value() const { DD_CHECK(ok_, "value() on an error Status"); }
-  const Error& error() const { DD_CHECK(!ok_, "error() on an ok Status"); return error_; }
+  const Error& error() const {
+    DD_CHECK(!ok_, "error() on an ok Status");
+    return error_;
+  }
 
  private:
   Error error_;
@@ -81,14 +96,18 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Status ok_status() { return {}; }
+inline Status ok_status() {
+  return {};
+}
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 // Early return of the error of a Result/Status expression.
-#define DD_TRY(expr)                                      \
-  do {                                                    \
-    auto dd_try_result_ = (expr);                         \
+#define DD_TRY(expr)                                                \
+  do {                                                              \
+    auto dd_try_result_ = (expr);                                   \
     if (!dd_try_result_.has_value()) return dd_try_result_.error(); \
   } while (false)
 

@@ -67,12 +67,13 @@ class Model {
   // skipped_outputs: output names the caller will not read, e.g. "Identity_2" (the landmark
   // models' 256x256 segmentation head, about 2/3 of pose_landmark_lite's time); ops only they
   // need are not run and those outputs stay zero. An unknown name is InvalidArgument.
-  static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const ModelOptions& options = {},
+  static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path,
+                                             const ModelOptions& options = {},
                                              const std::vector<std::string>& skipped_outputs = {});
   // The same from bytes in memory (the bytes are copied).
-  static Result<std::unique_ptr<Model>> load_from_buffer(std::span<const uint8_t> bytes,
-                                                         const ModelOptions& options = {},
-                                                         const std::vector<std::string>& skipped_outputs = {});
+  static Result<std::unique_ptr<Model>> load_from_buffer(
+      std::span<const uint8_t> bytes, const ModelOptions& options = {},
+      const std::vector<std::string>& skipped_outputs = {});
 
   virtual const std::vector<TensorInfo>& inputs() const = 0;
   virtual const std::vector<TensorInfo>& outputs() const = 0;

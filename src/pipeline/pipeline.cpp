@@ -49,7 +49,9 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 constexpr double kPoseShareWithVideo = 0.55;
 constexpr double kAnalysisShareWithVideo = 0.05;
 
-Error cancelled_error() { return make_error(ErrorCode::kCancelled, "analysis cancelled"); }
+Error cancelled_error() {
+  return make_error(ErrorCode::kCancelled, "analysis cancelled");
+}
 
 Status validate_options(const PipelineOptions& options) {
   DD_TRY(pose::landmark_model_from_name(options.model));
@@ -60,8 +62,9 @@ Status validate_options(const PipelineOptions& options) {
     return make_error(ErrorCode::kInvalidArgument, "min_tracking_confidence must be within 0..1");
   if (options.num_threads < 0) return make_error(ErrorCode::kInvalidArgument, "num_threads must be >= 0");
   if (options.overlay_max_size != 0 && options.overlay_max_size < kMinOverlaySize)
-    return make_error(ErrorCode::kInvalidArgument,
-                      "overlay_max_size must be 0 (the input's size) or at least " + std::to_string(kMinOverlaySize));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "overlay_max_size must be 0 (the input's size) or at least " + std::to_string(kMinOverlaySize));
   return ok_status();
 }
 
@@ -77,7 +80,8 @@ class ProgressReporter {
   }
 
   // Per-frame update inside a stage spanning [begin, end) of the bar.
-  void frame(const std::string& stage, double begin, double end, int64_t frames_done, Clock::time_point stage_start) {
+  void frame(const std::string& stage, double begin, double end, int64_t frames_done,
+             Clock::time_point stage_start) {
     frames_ = frames_done;
     const auto now = Clock::now();
     if (now - last_emit_ < kProgressInterval) return;
@@ -85,7 +89,8 @@ class ProgressReporter {
     const double fps = stage_elapsed_s > 0 ? frames_done / stage_elapsed_s : 0;
     const double stage_fraction = total_ > 0 ? std::min(1.0, double(frames_done) / double(total_)) : 0;
     emit(begin + (end - begin) * stage_fraction, stage,
-         stage + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_), frames_done, fps);
+         stage + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_), frames_done,
+         fps);
   }
 
  private:
@@ -177,8 +182,9 @@ struct PoseStage {
   cv::Mat thumbnail_frame;  // first frame with a pose, else the first frame
 };
 
-Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info, const PipelineOptions& options,
-                              ProgressReporter& reporter, double share, std::stop_token stop) {
+Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info,
+                              const PipelineOptions& options, ProgressReporter& reporter, double share,
+                              std::stop_token stop) {
   pose::PoseOptions pose_options;
   pose_options.model = options.model;
   pose_options.model_dir = options.model_dir;
@@ -351,7 +357,8 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   stats.frames_with_pose = analysis->frames_with_pose;
   stats.model = model_name;
   stats.processing_time_s = std::chrono::duration<double>(Clock::now() - run_start).count();
-  DD_TRY(report::write_json_file(report::build_results_json(summary, stats, *analysis), staging->file("results.json")));
+  DD_TRY(report::write_json_file(report::build_results_json(summary, stats, *analysis),
+                                 staging->file("results.json")));
 
   PipelineOutputs outputs;
   auto publish = [&](const std::string& name, fs::path* out) -> Status {

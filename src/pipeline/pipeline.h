@@ -22,7 +22,7 @@ struct PipelineOptions {
   // The overlay video's shorter side is scaled down to this (0: the input's size). 1080 plays
   // smoothly everywhere; a 4K overlay takes four times as long to draw and encode.
   int overlay_max_size = 1080;
-  std::filesystem::path model_dir;       // where the .tflite files are
+  std::filesystem::path model_dir;  // where the .tflite files are
 };
 
 struct Progress {

@@ -12,12 +12,13 @@ Result<StagingDir> StagingDir::create(const fs::path& output_dir) {
   std::error_code ec;
   fs::create_directories(output_dir, ec);
   if (ec)
-    return make_error(ErrorCode::kUnavailable, "cannot create output directory " + output_dir.string() + ": " + ec.message());
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot create output directory " + output_dir.string() + ": " + ec.message());
   std::random_device random;
   const fs::path path = output_dir / (".dd-staging-" + std::to_string(random()));
   if (!fs::create_directory(path, ec) || ec)
-    return make_error(ErrorCode::kUnavailable,
-                      "cannot write into output directory " + output_dir.string() + (ec ? ": " + ec.message() : ""));
+    return make_error(ErrorCode::kUnavailable, "cannot write into output directory " + output_dir.string() +
+                                                   (ec ? ": " + ec.message() : ""));
   return StagingDir(path);
 }
 

@@ -22,7 +22,8 @@ class StagingDir {
   std::filesystem::path file(const std::string& name) const { return path_ / name; }
 
   // Moves `name` to `destination` (same filesystem: atomic replace); Unavailable on failure.
-  Result<std::filesystem::path> publish(const std::string& name, const std::filesystem::path& destination) const;
+  Result<std::filesystem::path> publish(const std::string& name,
+                                        const std::filesystem::path& destination) const;
 
  private:
   explicit StagingDir(std::filesystem::path path) : path_(std::move(path)) {}

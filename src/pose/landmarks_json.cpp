@@ -45,7 +45,8 @@ Result<bool> parse_landmark_list(const json& value, const std::string& where,
 // Streams the document one frame at a time, so a long video never holds the whole JSON tree
 // (~10 KB a frame) in memory. Keys are written in nlohmann's sorted order, so the bytes equal
 // json::dump() of the whole document.
-void write_document(std::ostream& out, std::string_view video, std::string_view model, const PoseSequence& sequence) {
+void write_document(std::ostream& out, std::string_view video, std::string_view model,
+                    const PoseSequence& sequence) {
   out << "{\"fps\":" << json(sequence.fps).dump() << ",\"frames\":[";
   bool first = true;
   for (const PoseFrame& frame : sequence.frames) {

@@ -13,21 +13,38 @@ inline constexpr int kLandmarkCount = 33;
 // BlazePose landmark indices (odd = left, even = right from 11 on).
 enum LandmarkIndex : int {
   kNose = 0,
-  kLeftEyeInner = 1, kLeftEye = 2, kLeftEyeOuter = 3,
-  kRightEyeInner = 4, kRightEye = 5, kRightEyeOuter = 6,
-  kLeftEar = 7, kRightEar = 8,
-  kMouthLeft = 9, kMouthRight = 10,
-  kLeftShoulder = 11, kRightShoulder = 12,
-  kLeftElbow = 13, kRightElbow = 14,
-  kLeftWrist = 15, kRightWrist = 16,
-  kLeftPinky = 17, kRightPinky = 18,
-  kLeftIndex = 19, kRightIndex = 20,
-  kLeftThumb = 21, kRightThumb = 22,
-  kLeftHip = 23, kRightHip = 24,
-  kLeftKnee = 25, kRightKnee = 26,
-  kLeftAnkle = 27, kRightAnkle = 28,
-  kLeftHeel = 29, kRightHeel = 30,
-  kLeftFootIndex = 31, kRightFootIndex = 32,
+  kLeftEyeInner = 1,
+  kLeftEye = 2,
+  kLeftEyeOuter = 3,
+  kRightEyeInner = 4,
+  kRightEye = 5,
+  kRightEyeOuter = 6,
+  kLeftEar = 7,
+  kRightEar = 8,
+  kMouthLeft = 9,
+  kMouthRight = 10,
+  kLeftShoulder = 11,
+  kRightShoulder = 12,
+  kLeftElbow = 13,
+  kRightElbow = 14,
+  kLeftWrist = 15,
+  kRightWrist = 16,
+  kLeftPinky = 17,
+  kRightPinky = 18,
+  kLeftIndex = 19,
+  kRightIndex = 20,
+  kLeftThumb = 21,
+  kRightThumb = 22,
+  kLeftHip = 23,
+  kRightHip = 24,
+  kLeftKnee = 25,
+  kRightKnee = 26,
+  kLeftAnkle = 27,
+  kRightAnkle = 28,
+  kLeftHeel = 29,
+  kRightHeel = 30,
+  kLeftFootIndex = 31,
+  kRightFootIndex = 32,
 };
 
 struct Landmark {
@@ -48,13 +65,13 @@ struct NormalizedRect {
 };
 
 struct PoseFrame {
-  int64_t index = 0;         // frame number in decode order, from 0
-  double timestamp_s = 0;    // presentation time in seconds (real, from the stream)
-  bool detected = false;     // false: no pose in this frame; landmarks are meaningless
-  float pose_score = 0;      // landmark model's pose flag (probability a pose is present)
+  int64_t index = 0;       // frame number in decode order, from 0
+  double timestamp_s = 0;  // presentation time in seconds (real, from the stream)
+  bool detected = false;   // false: no pose in this frame; landmarks are meaningless
+  float pose_score = 0;    // landmark model's pose flag (probability a pose is present)
   std::array<Landmark, kLandmarkCount> landmarks{};  // normalised to the frame
   std::array<Landmark, kLandmarkCount> world{};      // metres, origin at the hips
-  NormalizedRect roi{};      // the region the landmark model looked at
+  NormalizedRect roi{};                              // the region the landmark model looked at
 };
 
 // The whole video's poses with the frame geometry needed to compare x and y distances.

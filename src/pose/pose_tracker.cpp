@@ -102,7 +102,8 @@ Result<std::optional<NormalizedRect>> PoseTracker::detect(const cv::Mat& rgb) {
       decode_detections(detector_->output(0), detector_->output(1), options_.min_detection_confidence);
   if (detections.empty()) return std::optional<NormalizedRect>();
   detections = weighted_non_max_suppression(std::move(detections), kNmsIouThreshold);
-  DD_LOG_DEBUG("pose: detector found {} candidate(s), best score {:.4f}", detections.size(), detections.front().score);
+  DD_LOG_DEBUG("pose: detector found {} candidate(s), best score {:.4f}", detections.size(),
+               detections.front().score);
   // Only the best cluster is kept: one person.
   const Detection best = remove_letterbox(detections.front(), square_letterbox_padding(rgb.cols, rgb.rows));
   return std::optional<NormalizedRect>(
@@ -140,7 +141,8 @@ Result<PoseFrame> PoseTracker::process(const cv::Mat& rgb, int64_t index, double
   roi_to_tensor(rgb, *roi, kLandmarkInputSize, landmark_->input(0), thread_pool_.get());
   DD_TRY(landmark_->run());
   frame.pose_score = landmark_->output(kPoseFlag)[0];
-  DD_LOG_DEBUG("pose: frame {} ({}) pose flag {:.4f}", index, tracked ? "tracked" : "detected", frame.pose_score);
+  DD_LOG_DEBUG("pose: frame {} ({}) pose flag {:.4f}", index, tracked ? "tracked" : "detected",
+               frame.pose_score);
   if (!(static_cast<double>(frame.pose_score) > static_cast<double>(options_.min_tracking_confidence))) {
     lose_track();
     return frame;

@@ -19,7 +19,7 @@
 namespace dd::nn {
 class Model;
 class ThreadPool;
-}
+}  // namespace dd::nn
 
 namespace dd::pose {
 

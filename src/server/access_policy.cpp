@@ -55,7 +55,8 @@ std::string presented_token(std::string_view authorization, std::string_view coo
   if (authorization.size() > 7 && iequals(authorization.substr(0, 7), "Bearer ")) {
     return std::string(trim(authorization.substr(7)));
   }
-  if (auto value = list_value(cookie, ';', kTokenCookie); value && !value->empty()) return std::string(*value);
+  if (auto value = list_value(cookie, ';', kTokenCookie); value && !value->empty())
+    return std::string(*value);
   if (auto value = list_value(query, '&', kTokenQueryParameter); value && !value->empty()) {
     // A '+' in a query means a space to form encoders; tokens are sent percent-encoded.
     auto decoded = percent_decode_path(*value);

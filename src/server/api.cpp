@@ -37,7 +37,8 @@ std::string iso_time(int64_t unix_ms) {
 }
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -178,9 +179,10 @@ std::string display_filename(std::string_view client_filename) {
 Api::Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober)
     : config_(config), store_(store), jobs_(jobs), prober_(std::move(prober)) {
   auto landmark_model = pose::landmark_model_from_name(config_.default_model);
-  models_present_ = landmark_model &&
-                    pose::locate_model_file(config_.model_dir, pose::ModelFile::kDetector, false).has_value() &&
-                    pose::locate_model_file(config_.model_dir, *landmark_model, false).has_value();
+  models_present_ =
+      landmark_model &&
+      pose::locate_model_file(config_.model_dir, pose::ModelFile::kDetector, false).has_value() &&
+      pose::locate_model_file(config_.model_dir, *landmark_model, false).has_value();
 }
 
 std::string Api::new_session_id() {
@@ -197,8 +199,9 @@ std::string Api::new_session_id() {
 }
 
 bool Api::is_session_id(std::string_view id) {
-  return id.size() == 32 &&
-         std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::string Api::accepted_extension(std::string_view filename) {
@@ -213,10 +216,12 @@ std::string Api::accepted_extension(std::string_view filename) {
              : "";
 }
 
-fs::path Api::session_dir(const std::string& id) const { return config_.data_dir / "sessions" / id; }
+fs::path Api::session_dir(const std::string& id) const {
+  return config_.data_dir / "sessions" / id;
+}
 
-ApiResponse Api::finish_upload(const std::string& id, std::string_view client_filename, const fs::path& input_path,
-                               int64_t size_bytes) {
+ApiResponse Api::finish_upload(const std::string& id, std::string_view client_filename,
+                               const fs::path& input_path, int64_t size_bytes) {
   auto reject = [&](int status, const std::string& detail) {
     std::error_code ec;
     fs::remove_all(session_dir(id), ec);
@@ -226,8 +231,8 @@ ApiResponse Api::finish_upload(const std::string& id, std::string_view client_fi
   if (!video) return reject(400, "not a decodable video: " + video.error().message);
   if (video->duration_s > config_.max_video_duration_s) {
     return reject(400, "video is " + std::to_string(static_cast<int64_t>(video->duration_s)) +
-                           " s long; the limit is " + std::to_string(static_cast<int64_t>(config_.max_video_duration_s)) +
-                           " s");
+                           " s long; the limit is " +
+                           std::to_string(static_cast<int64_t>(config_.max_video_duration_s)) + " s");
   }
   Session session;
   session.id = id;
@@ -236,8 +241,9 @@ ApiResponse Api::finish_upload(const std::string& id, std::string_view client_fi
   session.output_dir = session_dir(id).string();
   session.size_bytes = size_bytes;
   const std::string resolution = std::to_string(video->width) + "x" + std::to_string(video->height);
-  session.video_info = {{"duration", video->duration_s}, {"width", video->width},     {"height", video->height},
-                        {"resolution", resolution},      {"fps", video->fps},         {"frame_count", video->frame_count}};
+  session.video_info = {
+      {"duration", video->duration_s}, {"width", video->width}, {"height", video->height},
+      {"resolution", resolution},      {"fps", video->fps},     {"frame_count", video->frame_count}};
   session.created_at_ms = now_ms();
   if (auto created = store_.create_session(session); !created) {
     DD_LOG_ERROR("server: cannot record upload {}: {}", id, created.error().message);
@@ -346,7 +352,8 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
   auto valid = validate_options(options);
   if (!valid) return error_response(422, valid.error().message);
   // Queueing a comparison session with analysis options would turn it into an analysis of nothing.
-  if (auto session = store_.get_session(id, /*with_results=*/false); session && is_comparison(session->options)) {
+  if (auto session = store_.get_session(id, /*with_results=*/false);
+      session && is_comparison(session->options)) {
     return error_response(409, "session " + id + " is a comparison; start a new one with POST /api/compare");
   }
   auto queued = store_.enqueue_job(id, options);
@@ -382,7 +389,8 @@ ApiResponse Api::results(const std::string& id) {
                                {"download_url", download_url_json(*session)}});
   }
   if (session->status == SessionStatus::kFailed || session->status == SessionStatus::kCancelled) {
-    return json_response(200, {{"success", false}, {"session_id", id}, {"status", status}, {"error", session->error}});
+    return json_response(
+        200, {{"success", false}, {"session_id", id}, {"status", status}, {"error", session->error}});
   }
   auto position = store_.queue_position(id);
   return json_response(200, {{"success", false},
@@ -398,7 +406,8 @@ ApiResponse Api::download(const std::string& id) {
   if (!is_session_id(id)) return error_response(404, "session not found");
   auto session = store_.get_session(id, /*with_results=*/false);
   if (!session) return error_response(404, "session not found");
-  if (session->status != SessionStatus::kCompleted) return error_response(409, "the analysis has not completed");
+  if (session->status != SessionStatus::kCompleted)
+    return error_response(409, "the analysis has not completed");
   std::error_code ec;
   if (session->outputs.overlay_mp4.empty() || !fs::is_regular_file(session->outputs.overlay_mp4, ec)) {
     return error_response(404, "this analysis has no overlay video (write_video was false)");
@@ -417,10 +426,11 @@ ApiResponse Api::original_video(const std::string& id) {
     return error_response(404, "the uploaded video is gone");
   // The upload's extension was checked against the whitelist, so it names the container.
   static const std::map<std::string, std::string> kVideoTypes = {
-      {".mp4", "video/mp4"},        {".m4v", "video/mp4"},         {".mov", "video/quicktime"},
-      {".webm", "video/webm"},      {".mkv", "video/x-matroska"}, {".avi", "video/x-msvideo"}};
+      {".mp4", "video/mp4"},   {".m4v", "video/mp4"},        {".mov", "video/quicktime"},
+      {".webm", "video/webm"}, {".mkv", "video/x-matroska"}, {".avi", "video/x-msvideo"}};
   const auto type = kVideoTypes.find(fs::path(session->input_path).extension().string());
-  return file_response(session->input_path, type == kVideoTypes.end() ? "application/octet-stream" : type->second);
+  return file_response(session->input_path,
+                       type == kVideoTypes.end() ? "application/octet-stream" : type->second);
 }
 
 ApiResponse Api::export_file(const std::string& id, const std::string& name) {
@@ -441,7 +451,8 @@ ApiResponse Api::export_file(const std::string& id, const std::string& name) {
   } else {
     return error_response(404, "unknown export: " + name);
   }
-  if (session->status != SessionStatus::kCompleted) return error_response(409, "the analysis has not completed");
+  if (session->status != SessionStatus::kCompleted)
+    return error_response(409, "the analysis has not completed");
   std::error_code ec;
   if (path.empty() || !fs::is_regular_file(path, ec)) return error_response(404, name + " is not available");
   ApiResponse response = file_response(path, type);
@@ -460,7 +471,8 @@ ApiResponse Api::start_comparison(const std::string& body) {
   }
   for (const char* key : {"reference_id", "student_id"}) {
     auto it = request.find(key);
-    if (it == request.end() || !it->is_string()) return error_response(400, std::string(key) + " (a session id) is required");
+    if (it == request.end() || !it->is_string())
+      return error_response(400, std::string(key) + " (a session id) is required");
   }
   const std::string reference_id = request["reference_id"];
   const std::string student_id = request["student_id"];
@@ -472,7 +484,8 @@ ApiResponse Api::start_comparison(const std::string& body) {
     mirror = it->get<std::string>();
   }
   if (reference_id == student_id) {
-    return error_response(400, "reference_id and student_id name the same session; choose two different analyses");
+    return error_response(400,
+                          "reference_id and student_id name the same session; choose two different analyses");
   }
   for (const auto& [role, id] : {std::pair{"reference", reference_id}, std::pair{"student", student_id}}) {
     if (!is_session_id(id)) return error_response(404, std::string(role) + " session not found: " + id);
@@ -503,9 +516,9 @@ ApiResponse Api::start_comparison(const std::string& body) {
     return error_response(500, "cannot record the comparison");
   }
   // The source names are kept so a comparison still reads well after its sources are deleted.
-  const nlohmann::json options = {{"kind", kComparisonKind},        {"reference_id", reference_id},
-                                  {"student_id", student_id},       {"mirror", mirror},
-                                  {"reference_filename", reference_name}, {"student_filename", student_name}};
+  const nlohmann::json options = {
+      {"kind", kComparisonKind}, {"reference_id", reference_id},         {"student_id", student_id},
+      {"mirror", mirror},        {"reference_filename", reference_name}, {"student_filename", student_name}};
   auto queued = store_.enqueue_job(session.id, options);
   if (!queued) {
     DD_LOG_ERROR("server: cannot queue comparison {}: {}", session.id, queued.error().message);
@@ -538,10 +551,12 @@ ApiResponse Api::comparison(const std::string& id) {
                          {"kind", kComparisonKind},
                          {"status", store::session_status_name(session->status)},
                          {"filename", session->filename},
-                         {"reference", {{"session_id", comparison_field(options, "reference_id")},
-                                        {"filename", comparison_field(options, "reference_filename")}}},
-                         {"student", {{"session_id", comparison_field(options, "student_id")},
-                                      {"filename", comparison_field(options, "student_filename")}}},
+                         {"reference",
+                          {{"session_id", comparison_field(options, "reference_id")},
+                           {"filename", comparison_field(options, "reference_filename")}}},
+                         {"student",
+                          {{"session_id", comparison_field(options, "student_id")},
+                           {"filename", comparison_field(options, "student_filename")}}},
                          {"mirror_option", comparison_field(options, "mirror")},
                          {"websocket_url", "/ws/" + id},
                          {"created_at", iso_time(session->created_at_ms)}};
@@ -553,7 +568,8 @@ ApiResponse Api::comparison(const std::string& id) {
       body["success"] = true;
       body["progress"] = 1.0;
       body["comparison"] = parsed_results(*session);
-      body["video_url"] = has_video ? nlohmann::json("/api/compare/" + id + "/video") : nlohmann::json(nullptr);
+      body["video_url"] =
+          has_video ? nlohmann::json("/api/compare/" + id + "/video") : nlohmann::json(nullptr);
       break;
     }
     case SessionStatus::kFailed:
@@ -578,7 +594,8 @@ ApiResponse Api::comparison_video(const std::string& id) {
   if (!is_session_id(id)) return error_response(404, "comparison not found");
   auto session = store_.get_session(id, /*with_results=*/false);
   if (!session || !is_comparison(session->options)) return error_response(404, "comparison not found");
-  if (session->status != SessionStatus::kCompleted) return error_response(409, "the comparison has not completed");
+  if (session->status != SessionStatus::kCompleted)
+    return error_response(409, "the comparison has not completed");
   std::error_code ec;
   if (session->outputs.overlay_mp4.empty() || !fs::is_regular_file(session->outputs.overlay_mp4, ec)) {
     return error_response(404, "this comparison has no side-by-side video");
@@ -696,12 +713,13 @@ Result<std::vector<std::string>> Api::websocket_greeting(const std::string& id) 
     progress["queue_position"] = position ? *position : 0;
   }
   std::vector<std::string> messages;
-  messages.push_back(nlohmann::json{{"type", "connected"},
-                                    {"session_id", id},
-                                    {"status", store::session_status_name(session->status)},
-                                    {"filename", session->filename},
-                                    {"progress", progress}}
-                         .dump());
+  messages.push_back(nlohmann::json{
+      {"type", "connected"},
+      {"session_id", id},
+      {"status", store::session_status_name(session->status)},
+      {"filename", session->filename},
+      {"progress",
+       progress}}.dump());
   if (session->status == SessionStatus::kCompleted) {
     messages.push_back(nlohmann::json{{"type", "complete"},
                                       {"session_id", id},
@@ -709,10 +727,12 @@ Result<std::vector<std::string>> Api::websocket_greeting(const std::string& id) 
                                       {"download_url", download_url_json(*session)}}
                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (session->status == SessionStatus::kFailed || session->status == SessionStatus::kCancelled) {
-    messages.push_back(
-        nlohmann::json{{"type", "error"}, {"session_id", id}, {"status", store::session_status_name(session->status)},
-                       {"error", session->error}}
-            .dump());
+    messages.push_back(nlohmann::json{
+        {"type", "error"},
+        {"session_id", id},
+        {"status", store::session_status_name(session->status)},
+        {"error",
+         session->error}}.dump());
   }
   return messages;
 }
@@ -765,8 +785,8 @@ std::string Api::websocket_message(const store::SessionEvent& event) {
                             {"error", session.error}}
           .dump();
     case store::SessionEventType::kDeleted:
-      return nlohmann::json{{"type", "error"}, {"session_id", session.id}, {"status", "deleted"},
-                            {"error", "session deleted"}}
+      return nlohmann::json{
+          {"type", "error"}, {"session_id", session.id}, {"status", "deleted"}, {"error", "session deleted"}}
           .dump();
   }
   return "";

@@ -30,7 +30,7 @@ struct ApiResponse {
   std::string body;
   std::filesystem::path file;  // when set, the response body is this file (Range requests allowed)
   std::string content_disposition;
-  std::string allow;           // Allow header of a 405
+  std::string allow;  // Allow header of a 405
   std::string cache_control = "no-store";
 };
 

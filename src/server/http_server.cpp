@@ -12,8 +12,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include <array>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -41,19 +41,21 @@ namespace fs = std::filesystem;
 using tcp = net::ip::tcp;
 
 constexpr size_t kHeaderLimitBytes = 16 * 1024;
-constexpr uint64_t kSmallBodyLimitBytes = 1024 * 1024;        // JSON options and the like
-constexpr uint64_t kMultipartOverheadBytes = 1024 * 1024;     // boundaries, part headers, small fields
-constexpr int64_t kOtherFieldsLimitBytes = 64 * 1024;         // non-file form fields, discarded
+constexpr uint64_t kSmallBodyLimitBytes = 1024 * 1024;     // JSON options and the like
+constexpr uint64_t kMultipartOverheadBytes = 1024 * 1024;  // boundaries, part headers, small fields
+constexpr int64_t kOtherFieldsLimitBytes = 64 * 1024;      // non-file form fields, discarded
 constexpr size_t kChunkBytes = 64 * 1024;
-constexpr auto kLingerTime = std::chrono::seconds(2);         // reading (and dropping) a refused body
+constexpr auto kLingerTime = std::chrono::seconds(2);  // reading (and dropping) a refused body
 constexpr size_t kWebSocketMessageLimitBytes = 64 * 1024;
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' "
+    "'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'";
 
 std::chrono::steady_clock::duration seconds(double value) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(value));
 }
 
 template <class Fields>
@@ -74,7 +76,10 @@ struct Context {
 class UploadReceiver final : public MultipartHandler {
  public:
   UploadReceiver(Api& api, std::string boundary, int64_t max_file_bytes)
-      : api_(api), parser_(std::move(boundary)), id_(Api::new_session_id()), max_file_bytes_(max_file_bytes) {}
+      : api_(api),
+        parser_(std::move(boundary)),
+        id_(Api::new_session_id()),
+        max_file_bytes_(max_file_bytes) {}
 
   ~UploadReceiver() override {
     if (!committed_) remove_files();
@@ -187,8 +192,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   template <class Request>
   void run(Request request) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& response) { response.set(http::field::server, std::string("dancedynamics/") + kVersion); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(http::field::server, std::string("dancedynamics/") + kVersion);
+    }));
     ws_.read_message_max(kWebSocketMessageLimitBytes);
     ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
   }
@@ -214,7 +220,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     if (!greeting) {
       subscription_.reset();
       close_after_writes_ = true;
-      enqueue(nlohmann::json{{"type", "error"}, {"session_id", id_}, {"error", "session not found"}}.dump(), false);
+      enqueue(nlohmann::json{{"type", "error"}, {"session_id", id_}, {"error", "session not found"}}.dump(),
+              false);
       return;
     }
     for (auto& message : *greeting) enqueue(std::move(message), false);
@@ -274,7 +281,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     keepalive_.expires_after(seconds(context_.config.keepalive_interval_s));
     keepalive_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
-      if (std::chrono::steady_clock::now() - self->last_sent_ >= seconds(self->context_.config.keepalive_interval_s) / 2) {
+      if (std::chrono::steady_clock::now() - self->last_sent_ >=
+          seconds(self->context_.config.keepalive_interval_s) / 2) {
         self->enqueue(nlohmann::json{{"type", "keepalive"}, {"session_id", self->id_}}.dump(), false);
       }
       self->arm_keepalive();
@@ -313,7 +321,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.socket().set_option(tcp::no_delay(true), ignored);
   }
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
@@ -332,7 +343,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void on_header(beast::error_code ec, size_t) {
     if (ec == http::error::end_of_stream) return close();
-    if (ec == http::error::header_limit) return respond(error_response(431, "request header too large"), true);
+    if (ec == http::error::header_limit)
+      return respond(error_response(431, "request header too large"), true);
     if (ec == http::error::body_limit) {
       return respond(error_response(413, "request body too large; the upload limit is " +
                                              std::to_string(context_.config.max_file_size) + " bytes"),
@@ -352,7 +364,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     range_ = std::string(request[http::field::range]);
     const std::string_view raw_path = std::string_view(target_).substr(0, target_.find('?'));
     auto path = percent_decode_path(raw_path);
-    if (!path || path->empty() || path->front() != '/') return respond(error_response(400, "malformed request target"), true);
+    if (!path || path->empty() || path->front() != '/')
+      return respond(error_response(400, "malformed request target"), true);
     path_ = std::move(*path);
     if (auto refused = check_access(request)) return respond(std::move(*refused), true);
 
@@ -414,7 +427,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (cors_origin_.empty()) return;
     fields.set(http::field::access_control_allow_origin, cors_origin_);
     fields.set(http::field::vary, "Origin");
-    fields.set(http::field::access_control_expose_headers, "Content-Range, Content-Disposition, Content-Length");
+    fields.set(http::field::access_control_expose_headers,
+               "Content-Range, Content-Disposition, Content-Length");
     if (preflight_) {
       fields.set(http::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
       fields.set(http::field::access_control_allow_headers, "Authorization, Content-Type, Range");
@@ -428,7 +442,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!boundary) {
       return respond(error_response(422, "a multipart/form-data body with a 'file' field is required"), true);
     }
-    upload_ = std::make_unique<UploadReceiver>(context_.api, std::move(*boundary), context_.config.max_file_size);
+    upload_ =
+        std::make_unique<UploadReceiver>(context_.api, std::move(*boundary), context_.config.max_file_size);
     if (beast::iequals(request[http::field::expect], "100-continue")) {
       // curl and other clients wait for this (or a timeout) before sending a large body.
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -449,7 +464,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->get().body().data = chunk_.data();
     parser_->get().body().size = chunk_.size();
     stream_.expires_at(body_read_deadline());
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_body, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_body, shared_from_this()));
   }
 
   void on_body(beast::error_code ec, size_t) {
@@ -468,8 +484,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (upload_) {
       if (auto fed = upload_->feed(data); !fed) {
         const int status = upload_->reject_status() != 0 ? upload_->reject_status() : 400;
-        const std::string detail =
-            upload_->reject_status() != 0 ? upload_->reject_detail() : "malformed multipart body: " + fed.error().message;
+        const std::string detail = upload_->reject_status() != 0
+                                       ? upload_->reject_detail()
+                                       : "malformed multipart body: " + fed.error().message;
         upload_->remove_files();
         return respond(error_response(status, detail), true);
       }
@@ -519,13 +536,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     status_ = response.status;
     if (!response.file.empty()) return respond_file(std::move(response), version);
 
-    auto message = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), version);
+    auto message = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version);
     set_common_headers(*message);
     set_access_headers(*message, response.status);
     if (!response.content_type.empty()) message->set(http::field::content_type, response.content_type);
     message->set(http::field::cache_control, response.cache_control);
     if (!response.allow.empty()) message->set(http::field::allow, response.allow);
-    if (!response.content_disposition.empty()) message->set(http::field::content_disposition, response.content_disposition);
+    if (!response.content_disposition.empty())
+      message->set(http::field::content_disposition, response.content_disposition);
     if (!content_range_.empty()) message->set(http::field::content_range, content_range_);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_);
@@ -567,10 +586,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     message.set(http::field::content_type, response.content_type);
     message.set(http::field::cache_control, response.cache_control);
     message.set(http::field::accept_ranges, "bytes");
-    if (!response.content_disposition.empty()) message.set(http::field::content_disposition, response.content_disposition);
+    if (!response.content_disposition.empty())
+      message.set(http::field::content_disposition, response.content_disposition);
     if (partial) {
-      message.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
-                                                  "/" + std::to_string(size));
+      message.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                                  std::to_string(range.last) + "/" + std::to_string(size));
     }
     const uint64_t length = size == 0 ? 0 : range.length();
     message.content_length(length);
@@ -689,7 +709,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept() {
-    acceptor_.async_accept(net::make_strand(io_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(net::make_strand(io_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
@@ -719,10 +740,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
 struct Server::Impl {
   Impl(const ServerConfig& config, store::Store& store, JobRunner runner, VideoProber prober,
        CompareRunner compare_runner)
-      : jobs(store,
-             std::move(runner),
-             JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s, config.model_dir,
-                             config.default_model},
+      : jobs(store, std::move(runner),
+             JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s,
+                             config.model_dir, config.default_model},
              std::move(compare_runner)),
         api(config, store, jobs, std::move(prober)),
         context{config, api},
@@ -739,19 +759,23 @@ struct Server::Impl {
   std::atomic<bool> stopped{false};
 };
 
-Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store::Store& store, JobRunner runner,
-                                              VideoProber prober, CompareRunner compare_runner) {
+Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store::Store& store,
+                                              JobRunner runner, VideoProber prober,
+                                              CompareRunner compare_runner) {
   std::error_code fs_ec;
   const fs::path sessions_dir = config.data_dir / "sessions";
   fs::create_directories(sessions_dir, fs_ec);
   if (fs_ec) {
-    return make_error(ErrorCode::kUnavailable, "cannot create " + sessions_dir.string() + ": " + fs_ec.message());
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot create " + sessions_dir.string() + ": " + fs_ec.message());
   }
 
-  auto impl = std::make_unique<Impl>(config, store, std::move(runner), std::move(prober), std::move(compare_runner));
+  auto impl =
+      std::make_unique<Impl>(config, store, std::move(runner), std::move(prober), std::move(compare_runner));
   beast::error_code ec;
   const auto address = net::ip::make_address(config.host, ec);
-  if (ec) return make_error(ErrorCode::kInvalidArgument, "invalid API_HOST '" + config.host + "': " + ec.message());
+  if (ec)
+    return make_error(ErrorCode::kInvalidArgument, "invalid API_HOST '" + config.host + "': " + ec.message());
   tcp::acceptor acceptor(impl->io);
   const tcp::endpoint endpoint(address, config.port);
   acceptor.open(endpoint.protocol(), ec);
@@ -759,8 +783,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error(ErrorCode::kUnavailable,
-                      "cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + ec.message());
+    return make_error(ErrorCode::kUnavailable, "cannot listen on " + config.host + ":" +
+                                                   std::to_string(config.port) + ": " + ec.message());
   }
   impl->port = acceptor.local_endpoint().port();
   impl->listener = std::make_shared<Listener>(impl->io, std::move(acceptor), impl->context);
@@ -773,16 +797,20 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
   for (int i = 0; i < std::max(1, config.io_threads); ++i) {
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
   }
-  DD_LOG_INFO("server: listening on {}:{} with {} I/O threads and {} workers, data in {}", config.host, impl->port,
-              std::max(1, config.io_threads), config.workers, config.data_dir.string());
+  DD_LOG_INFO("server: listening on {}:{} with {} I/O threads and {} workers, data in {}", config.host,
+              impl->port, std::max(1, config.io_threads), config.workers, config.data_dir.string());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
-uint16_t Server::port() const { return impl_->port; }
+uint16_t Server::port() const {
+  return impl_->port;
+}
 
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return;

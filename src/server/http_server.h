@@ -19,8 +19,9 @@ class Server {
   // crash during an upload), starts the I/O threads and the workers. Unavailable when the
   // address cannot be bound or DATA_DIR cannot be written. Comparison jobs run compare_runner
   // (compare::run_comparison in production); without one they fail.
-  static Result<std::unique_ptr<Server>> start(const ServerConfig& config, store::Store& store, JobRunner runner,
-                                               VideoProber prober, CompareRunner compare_runner = {});
+  static Result<std::unique_ptr<Server>> start(const ServerConfig& config, store::Store& store,
+                                               JobRunner runner, VideoProber prober,
+                                               CompareRunner compare_runner = {});
 
   ~Server();
   Server(const Server&) = delete;

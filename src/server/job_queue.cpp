@@ -15,14 +15,15 @@ namespace {
 namespace fs = std::filesystem;
 
 nlohmann::json progress_json(const pipeline::Progress& progress) {
-  return {{"progress", progress.fraction}, {"stage", progress.stage},  {"message", progress.message},
-          {"frame", progress.frame},       {"total", progress.total},  {"fps", progress.fps},
+  return {{"progress", progress.fraction}, {"stage", progress.stage}, {"message", progress.message},
+          {"frame", progress.frame},       {"total", progress.total}, {"fps", progress.fps},
           {"eta_s", progress.eta_s},       {"queue_position", 0}};
 }
 
 Result<std::string> read_results(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return make_error(ErrorCode::kDataLoss, "the job wrote no readable results file: " + path.string());
+  if (!file)
+    return make_error(ErrorCode::kDataLoss, "the job wrote no readable results file: " + path.string());
   std::ostringstream text;
   text << file.rdbuf();
   std::string results = std::move(text).str();
@@ -43,7 +44,8 @@ bool is_transient(ErrorCode code) {
 // keeps them (its data directory, the job's private staging directory).
 std::string without_server_paths(std::string reason, const fs::path& output_dir) {
   const std::string dir = output_dir.string() + "/";
-  for (size_t at; output_dir.has_filename() && (at = reason.find(dir)) != std::string::npos;) reason.erase(at, dir.size());
+  for (size_t at; output_dir.has_filename() && (at = reason.find(dir)) != std::string::npos;)
+    reason.erase(at, dir.size());
   constexpr std::string_view kStaging = ".dd-staging-";
   for (size_t at; (at = reason.find(kStaging)) != std::string::npos;) {
     const size_t slash = reason.find('/', at);
@@ -59,10 +61,16 @@ std::string path_or_empty(const fs::path& path) {
 
 }  // namespace
 
-JobQueue::JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options, CompareRunner compare_runner)
-    : store_(store), runner_(std::move(runner)), compare_runner_(std::move(compare_runner)), options_(std::move(options)) {}
+JobQueue::JobQueue(store::Store& store, JobRunner runner, JobQueueOptions options,
+                   CompareRunner compare_runner)
+    : store_(store),
+      runner_(std::move(runner)),
+      compare_runner_(std::move(compare_runner)),
+      options_(std::move(options)) {}
 
-JobQueue::~JobQueue() { stop(); }
+JobQueue::~JobQueue() {
+  stop();
+}
 
 void JobQueue::start() {
   for (int i = 0; i < options_.workers; ++i) {
@@ -110,8 +118,10 @@ pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& optio
   result.num_threads = options_.inference_threads;
   if (!options.is_object()) return result;
   // Values were validated by the API before the job was queued.
-  if (auto it = options.find("model"); it != options.end() && it->is_string()) result.model = it->get<std::string>();
-  if (auto it = options.find("write_video"); it != options.end() && it->is_boolean()) result.write_video = it->get<bool>();
+  if (auto it = options.find("model"); it != options.end() && it->is_string())
+    result.model = it->get<std::string>();
+  if (auto it = options.find("write_video"); it != options.end() && it->is_boolean())
+    result.write_video = it->get<bool>();
   if (auto it = options.find("smooth_landmarks"); it != options.end() && it->is_boolean()) {
     result.smooth_landmarks = it->get<bool>();
   }
@@ -196,9 +206,9 @@ void JobQueue::run_job(const store::Session& session) {
   {
     std::lock_guard lock(mutex_);
     auto& job = running_[id];
-    job.deadline = std::chrono::steady_clock::now() +
-                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                       std::chrono::duration<double>(options_.job_timeout_s));
+    job.deadline =
+        std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                               std::chrono::duration<double>(options_.job_timeout_s));
     stop = job.stop.get_token();
     if (stopping_) job.stop.request_stop();
   }
@@ -227,9 +237,10 @@ void JobQueue::run_job(const store::Session& session) {
   };
 
   const fs::path output_dir = session.output_dir;
-  auto outputs = is_comparison(session.options)
-                     ? run_comparison_job(session, on_progress, stop)
-                     : runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
+  auto outputs =
+      is_comparison(session.options)
+          ? run_comparison_job(session, on_progress, stop)
+          : runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
 
   RunningJob finished;
   {
@@ -253,7 +264,9 @@ void JobQueue::run_job(const store::Session& session) {
                                   path_or_empty(outputs->landmarks_json), path_or_empty(outputs->overlay_mp4),
                                   path_or_empty(outputs->thumbnail_jpg)};
       DD_LOG_INFO("server: job {} completed in {:.2f} s", id, elapsed_s);
-      record = [this, &id, results = std::move(*results), paths] { return store_.complete_job(id, results, paths); };
+      record = [this, &id, results = std::move(*results), paths] {
+        return store_.complete_job(id, results, paths);
+      };
     } else {
       record = record_failure(store::SessionStatus::kFailed, results.error().message);
     }
@@ -279,7 +292,8 @@ void JobQueue::run_job(const store::Session& session) {
   Status recorded = record();
   // A full disk or an unreachable database: keep trying, so the session does not stay
   // "processing" once space is freed. At shutdown the next start fails the job instead.
-  for (bool warned = false; !recorded && is_transient(recorded.error().code) && !stopping(); recorded = record()) {
+  for (bool warned = false; !recorded && is_transient(recorded.error().code) && !stopping();
+       recorded = record()) {
     if (!warned) {
       DD_LOG_WARN("server: cannot record the end of job {} yet ({}); retrying every second", id,
                   recorded.error().message);
@@ -301,16 +315,18 @@ void JobQueue::run_job(const store::Session& session) {
 }
 
 Result<pipeline::PipelineOutputs> JobQueue::run_comparison_job(const store::Session& session,
-                                                                 const pipeline::ProgressCallback& progress,
-                                                                 std::stop_token stop) {
-  if (!compare_runner_) return make_error(ErrorCode::kUnavailable, "comparisons are not available on this server");
+                                                               const pipeline::ProgressCallback& progress,
+                                                               std::stop_token stop) {
+  if (!compare_runner_)
+    return make_error(ErrorCode::kUnavailable, "comparisons are not available on this server");
   // Checked again here: a source may have been deleted while the job waited in the queue.
   auto reference = comparison_source(store_, comparison_field(session.options, "reference_id"), "reference");
   if (!reference) return reference.error();
   auto student = comparison_source(store_, comparison_field(session.options, "student_id"), "student");
   if (!student) return student.error();
-  auto written = compare_runner_(*reference, *student, session.output_dir, comparison_options(session.options),
-                                 /*write_video=*/true, progress, stop);
+  auto written =
+      compare_runner_(*reference, *student, session.output_dir, comparison_options(session.options),
+                      /*write_video=*/true, progress, stop);
   if (!written) return written.error();
   pipeline::PipelineOutputs outputs;
   outputs.results_json = written->comparison_json;

@@ -25,7 +25,8 @@ namespace dd::server {
 // Same signature as pipeline::run, so `serve` passes it directly and tests inject their own.
 using JobRunner = std::function<Result<pipeline::PipelineOutputs>(
     const std::filesystem::path& input, const std::filesystem::path& output_dir,
-    const pipeline::PipelineOptions& options, const pipeline::ProgressCallback& progress, std::stop_token stop)>;
+    const pipeline::PipelineOptions& options, const pipeline::ProgressCallback& progress,
+    std::stop_token stop)>;
 
 // Same signature as compare::run_comparison, so `serve` passes it directly and tests inject their own.
 using CompareRunner = std::function<Result<compare::CompareOutputs>(

@@ -95,7 +95,8 @@ Status MultipartParser::feed(std::string_view chunk, MultipartHandler& handler) 
         buffer_.clear();
         return ok_status();
       }
-      if (pending.substr(0, 2) != "\r\n") return make_error(ErrorCode::kInvalidArgument, "malformed multipart boundary");
+      if (pending.substr(0, 2) != "\r\n")
+        return make_error(ErrorCode::kInvalidArgument, "malformed multipart boundary");
       pos += 2;
       state_ = State::kHeaders;
     } else if (state_ == State::kHeaders) {
@@ -106,7 +107,8 @@ Status MultipartParser::feed(std::string_view chunk, MultipartHandler& handler) 
         }
         break;
       }
-      if (end > max_part_header_bytes_) return make_error(ErrorCode::kInvalidArgument, "multipart part headers too large");
+      if (end > max_part_header_bytes_)
+        return make_error(ErrorCode::kInvalidArgument, "multipart part headers too large");
       DD_TRY(parse_headers(pending.substr(0, end), handler));
       pos += end + 4;
       state_ = State::kBody;
@@ -140,7 +142,8 @@ Status MultipartParser::parse_headers(std::string_view block, MultipartHandler& 
     const std::string_view line = block.substr(0, end);
     block.remove_prefix(std::min(end + 2, block.size()));
     const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return make_error(ErrorCode::kInvalidArgument, "malformed multipart header");
+    if (colon == std::string_view::npos)
+      return make_error(ErrorCode::kInvalidArgument, "malformed multipart header");
     const std::string name = lower(trim(line.substr(0, colon)));
     const std::string_view value = trim(line.substr(colon + 1));
     if (name == "content-disposition") {
@@ -156,7 +159,8 @@ Status MultipartParser::parse_headers(std::string_view block, MultipartHandler& 
       header.content_type = std::string(value);
     }
   }
-  if (!has_disposition) return make_error(ErrorCode::kInvalidArgument, "multipart part without Content-Disposition");
+  if (!has_disposition)
+    return make_error(ErrorCode::kInvalidArgument, "multipart part without Content-Disposition");
   return handler.on_part_begin(header);
 }
 

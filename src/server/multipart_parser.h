@@ -47,7 +47,7 @@ class MultipartParser {
 
   std::string delimiter_;  // CRLF "--" boundary
   size_t max_part_header_bytes_;
-  std::string buffer_;     // bytes not yet consumed
+  std::string buffer_;  // bytes not yet consumed
   State state_ = State::kPreamble;
 };
 

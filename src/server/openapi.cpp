@@ -9,9 +9,13 @@ namespace {
 
 using nlohmann::json;
 
-json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+json ref(const std::string& name) {
+  return {{"$ref", "#/components/schemas/" + name}};
+}
 
-json json_content(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+json json_content(const json& schema) {
+  return {{"application/json", {{"schema", schema}}}};
+}
 
 json error_reply(const std::string& description) {
   return {{"description", description}, {"content", json_content(ref("Error"))}};
@@ -27,9 +31,8 @@ json id_parameter() {
 
 json build() {
   json schemas;
-  schemas["Error"] = {{"type", "object"},
-                      {"required", {"detail"}},
-                      {"properties", {{"detail", {{"type", "string"}}}}}};
+  schemas["Error"] = {
+      {"type", "object"}, {"required", {"detail"}}, {"properties", {{"detail", {{"type", "string"}}}}}};
   schemas["Upload"] = {{"type", "object"},
                        {"properties",
                         {{"success", {{"type", "boolean"}}},
@@ -64,7 +67,9 @@ json build() {
       {"properties",
        {{"success", {{"type", "boolean"}}},
         {"session_id", {{"type", "string"}}},
-        {"status", {{"type", "string"}, {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
+        {"status",
+         {{"type", "string"},
+          {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
         {"progress", {{"type", "number"}}},
         {"results", {{"type", "object"}, {"nullable", true}, {"description", "results.json (DESIGN §4)"}}},
         {"download_url", {{"type", "string"}, {"nullable", true}}},
@@ -75,23 +80,26 @@ json build() {
       {"required", {"reference_id", "student_id"}},
       {"properties",
        {{"reference_id", {{"type", "string"}, {"description", "a completed analysis session (the teacher)"}}},
-        {"student_id", {{"type", "string"}, {"description", "another completed analysis session (the student)"}}},
+        {"student_id",
+         {{"type", "string"}, {"description", "another completed analysis session (the student)"}}},
         {"mirror",
          {{"type", "string"},
           {"enum", {"auto", "on", "off"}},
           {"default", "auto"},
-          {"description", "auto tries the student both as filmed and mirrored and keeps the better match"}}}}}};
-  schemas["CompareAccepted"] = {{"type", "object"},
-                                {"properties",
-                                 {{"success", {{"type", "boolean"}}},
-                                  {"message", {{"type", "string"}}},
-                                  {"session_id", {{"type", "string"}, {"description", "the comparison's id"}}},
-                                  {"kind", {{"type", "string"}, {"enum", {"comparison"}}}},
-                                  {"reference_id", {{"type", "string"}}},
-                                  {"student_id", {{"type", "string"}}},
-                                  {"mirror", {{"type", "string"}}},
-                                  {"websocket_url", {{"type", "string"}}},
-                                  {"queue_position", {{"type", "integer"}}}}}};
+          {"description",
+           "auto tries the student both as filmed and mirrored and keeps the better match"}}}}}};
+  schemas["CompareAccepted"] = {
+      {"type", "object"},
+      {"properties",
+       {{"success", {{"type", "boolean"}}},
+        {"message", {{"type", "string"}}},
+        {"session_id", {{"type", "string"}, {"description", "the comparison's id"}}},
+        {"kind", {{"type", "string"}, {"enum", {"comparison"}}}},
+        {"reference_id", {{"type", "string"}}},
+        {"student_id", {{"type", "string"}}},
+        {"mirror", {{"type", "string"}}},
+        {"websocket_url", {{"type", "string"}}},
+        {"queue_position", {{"type", "integer"}}}}}};
   schemas["ComparisonJson"] = {
       {"type", "object"},
       {"description", "comparison.json: scores 0..100, times in seconds"},
@@ -122,13 +130,16 @@ json build() {
   schemas["Comparison"] = {
       {"type", "object"},
       {"description",
-       "completed: success true with comparison and video_url; running: success false with progress, stage and "
+       "completed: success true with comparison and video_url; running: success false with progress, stage "
+       "and "
        "queue_position; failed or cancelled: success false with error"},
       {"properties",
        {{"success", {{"type", "boolean"}}},
         {"session_id", {{"type", "string"}}},
         {"kind", {{"type", "string"}, {"enum", {"comparison"}}}},
-        {"status", {{"type", "string"}, {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
+        {"status",
+         {{"type", "string"},
+          {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
         {"filename", {{"type", "string"}, {"description", "display name: reference vs student"}}},
         {"reference",
          {{"type", "object"},
@@ -222,25 +233,30 @@ json build() {
   paths["/api/compare"]["post"] = {
       {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
       {"description",
-       "Creates a comparison session (kind \"comparison\") and queues its job; follow it on websocket_url like an "
-       "analysis (stages compare, encode). The comparison keeps its own files: deleting a source session later "
+       "Creates a comparison session (kind \"comparison\") and queues its job; follow it on websocket_url "
+       "like an "
+       "analysis (stages compare, encode). The comparison keeps its own files: deleting a source session "
+       "later "
        "does not affect a finished comparison, but fails one that is still queued or running."},
       {"requestBody", {{"required", true}, {"content", json_content(ref("CompareRequest"))}}},
       {"responses",
        {{"202", {{"description", "queued"}, {"content", json_content(ref("CompareAccepted"))}}},
-        {"400", error_reply("body not JSON, missing or unknown field, bad mirror, the same id twice, or a source "
-                            "that is itself a comparison")},
+        {"400",
+         error_reply("body not JSON, missing or unknown field, bad mirror, the same id twice, or a source "
+                     "that is itself a comparison")},
         {"404", error_reply("a source session does not exist")},
         {"409", error_reply("a source session has not completed its analysis or lost its files")}}}};
   paths["/api/compare/{session_id}"]["get"] = {
       {"summary", "A comparison's status and, once completed, comparison.json"},
       {"parameters", {id_parameter()}},
       {"responses",
-       {{"200", {{"description", "see the schema's description"}, {"content", json_content(ref("Comparison"))}}},
+       {{"200",
+         {{"description", "see the schema's description"}, {"content", json_content(ref("Comparison"))}}},
         {"404", error_reply("unknown session, or not a comparison")}}}};
   paths["/api/compare/{session_id}/video"]["get"] = {
       {"summary",
-       "comparison.mp4: reference and student side by side, the student time-warped to the reference's clock; "
+       "comparison.mp4: reference and student side by side, the student time-warped to the reference's "
+       "clock; "
        "Range requests answered with 206"},
       {"parameters",
        {id_parameter(),
@@ -253,7 +269,8 @@ json build() {
         {"416", error_reply("unsatisfiable range")}}}};
   paths["/api/sessions"]["get"] = {
       {"summary", "All sessions, newest first"},
-      {"description", "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare)."},
+      {"description",
+       "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare)."},
       {"responses", {{"200", {{"description", "{success, count, sessions[]}"}}}}}};
   paths["/api/session/{session_id}"]["get"] = {
       {"summary", "One session's status, options and video info"},
@@ -269,8 +286,10 @@ json build() {
   paths["/ws/{session_id}"]["get"] = {
       {"summary", "WebSocket of a session's progress (an analysis or a comparison)"},
       {"description",
-       "Server messages (JSON, field type): connected {status, progress}, progress {progress 0..1, stage, message, "
-       "frame, total, fps, eta_s, queue_position}, complete {results, download_url}, error {error}, keepalive, pong. "
+       "Server messages (JSON, field type): connected {status, progress}, progress {progress 0..1, stage, "
+       "message, "
+       "frame, total, fps, eta_s, queue_position}, complete {results, download_url}, error {error}, "
+       "keepalive, pong. "
        "Send \"ping\" or {\"type\":\"ping\"} for a pong. For a comparison the stages are compare, then "
        "encode, and complete carries comparison.json as results."},
       {"parameters", {id_parameter()}},
@@ -280,8 +299,10 @@ json build() {
           {"info",
            {{"title", "DanceDynamics API"},
             {"version", kVersion},
-            {"description", "Upload a dance video, analyse its movement, fetch results, exports and the overlay video; compare a "
-                            "student's analysis with a reference's."}}},
+            {"description",
+             "Upload a dance video, analyse its movement, fetch results, exports and the overlay video; "
+             "compare a "
+             "student's analysis with a reference's."}}},
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)}}}};
 }

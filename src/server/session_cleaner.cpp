@@ -49,10 +49,12 @@ std::optional<int64_t> last_change_ms(const fs::path& dir) {
       .count();
 }
 
-int remove_orphan_directories(store::Store& store, const fs::path& sessions_dir, double idle_s, int64_t now_ms) {
+int remove_orphan_directories(store::Store& store, const fs::path& sessions_dir, double idle_s,
+                              int64_t now_ms) {
   int removed = 0;
   std::error_code ec;
-  for (auto it = fs::directory_iterator(sessions_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(sessions_dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     const std::string id = it->path().filename().string();
     auto session = store.get_session(id, /*with_results=*/false);
     if (session || session.error().code != ErrorCode::kNotFound) continue;
@@ -67,7 +69,8 @@ int remove_orphan_directories(store::Store& store, const fs::path& sessions_dir,
 }
 
 int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -108,12 +111,14 @@ Result<int> clean_sessions(store::Store& store, const fs::path& data_dir, const 
       total_bytes -= session.bytes;
     }
   }
-  if (removed > 0) DD_LOG_INFO("server: cleanup removed {} session(s); {} bytes remain", removed, total_bytes);
+  if (removed > 0)
+    DD_LOG_INFO("server: cleanup removed {} session(s); {} bytes remain", removed, total_bytes);
   remove_orphan_directories(store, sessions_dir, policy.orphan_idle_s, now_ms);
   return removed;
 }
 
-SessionCleaner::SessionCleaner(store::Store& store, fs::path data_dir, CleanupPolicy policy, double interval_s)
+SessionCleaner::SessionCleaner(store::Store& store, fs::path data_dir, CleanupPolicy policy,
+                               double interval_s)
     : store_(store), data_dir_(std::move(data_dir)), policy_(policy), interval_s_(interval_s) {
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }

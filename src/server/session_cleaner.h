@@ -27,13 +27,14 @@ struct CleanupPolicy {
 // Removes the sessions the policy condemns at time now_ms (unix ms), and the orphan
 // directories idle since before now_ms - orphan_idle_s; returns how many sessions it removed.
 // Fails only when the store cannot list sessions.
-Result<int> clean_sessions(store::Store& store, const std::filesystem::path& data_dir, const CleanupPolicy& policy,
-                           int64_t now_ms);
+Result<int> clean_sessions(store::Store& store, const std::filesystem::path& data_dir,
+                           const CleanupPolicy& policy, int64_t now_ms);
 
 // Runs clean_sessions at construction and then every `interval_s` until destroyed.
 class SessionCleaner {
  public:
-  SessionCleaner(store::Store& store, std::filesystem::path data_dir, CleanupPolicy policy, double interval_s = 3600);
+  SessionCleaner(store::Store& store, std::filesystem::path data_dir, CleanupPolicy policy,
+                 double interval_s = 3600);
   ~SessionCleaner();
   SessionCleaner(const SessionCleaner&) = delete;
   SessionCleaner& operator=(const SessionCleaner&) = delete;

@@ -60,7 +60,8 @@ constexpr const char* kSessionColumns =
     "size_bytes, created_at_ms, updated_at_ms, queued_seq, attempts, worker_id";
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -70,8 +71,8 @@ Error sqlite_error(sqlite3* db, int code, const std::string& what) {
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     return make_error(ErrorCode::kDataLoss, "database is corrupt or not a database: " + message);
   }
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL || primary == SQLITE_IOERR ||
-      primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) {
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+      primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) {
     return make_error(ErrorCode::kUnavailable, message);
   }
   return make_error(ErrorCode::kInternal, message);
@@ -180,9 +181,10 @@ class SqliteStore final : public Store {
 
   Status create_session(const Session& session) override {
     std::lock_guard lock(db_mutex_);
-    Statement insert(db_,
-                     "INSERT INTO sessions (id, filename, input_path, output_dir, status, video_info, options, "
-                     "size_bytes, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(
+        db_,
+        "INSERT INTO sessions (id, filename, input_path, output_dir, status, video_info, options, "
+        "size_bytes, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     DD_TRY(insert.prepared("preparing insert"));
     const int64_t created = session.created_at_ms != 0 ? session.created_at_ms : now_ms();
     insert.bind(1, session.id);
@@ -250,15 +252,17 @@ class SqliteStore final : public Store {
       auto session = get_locked(id, /*with_results=*/false);
       if (!session) return session.error();
       if (is_active(session->status)) {
-        return make_error(ErrorCode::kFailedPrecondition, "analysis of session " + id + " is already " +
-                                                              std::string(session_status_name(session->status)));
+        return make_error(
+            ErrorCode::kFailedPrecondition,
+            "analysis of session " + id + " is already " + std::string(session_status_name(session->status)));
       }
       if (session->status == SessionStatus::kCompleted) {
         return make_error(ErrorCode::kFailedPrecondition, "session " + id + " is already analysed");
       }
-      Statement update(db_,
-                       "UPDATE sessions SET status = ?, options = ?, progress = '{}', error = '', updated_at_ms = ?, "
-                       "queued_seq = (SELECT COALESCE(MAX(queued_seq), 0) + 1 FROM sessions) WHERE id = ?");
+      Statement update(
+          db_,
+          "UPDATE sessions SET status = ?, options = ?, progress = '{}', error = '', updated_at_ms = ?, "
+          "queued_seq = (SELECT COALESCE(MAX(queued_seq), 0) + 1 FROM sessions) WHERE id = ?");
       DD_TRY(update.prepared("preparing enqueue"));
       update.bind(1, std::string(session_status_name(SessionStatus::kQueued)));
       update.bind(2, options.dump());
@@ -307,7 +311,8 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       claimed = std::move(*session);
       for (size_t i = 1; i < queued_ids.size(); ++i) {
-        if (auto waiting = get_locked(queued_ids[i], /*with_results=*/false)) still_queued.push_back(std::move(*waiting));
+        if (auto waiting = get_locked(queued_ids[i], /*with_results=*/false))
+          still_queued.push_back(std::move(*waiting));
       }
     }
     // Everyone behind moved up one place in the queue.
@@ -318,7 +323,8 @@ class SqliteStore final : public Store {
   Status heartbeat(const std::string& id) override {
     std::lock_guard lock(db_mutex_);
     Statement update(db_,
-                     "UPDATE sessions SET lease_expires_at_ms = ? WHERE id = ? AND status = 'processing' AND worker_id = ?");
+                     "UPDATE sessions SET lease_expires_at_ms = ? WHERE id = ? AND status = 'processing' AND "
+                     "worker_id = ?");
     DD_TRY(update.prepared("preparing heartbeat"));
     update.bind(1, now_ms() + lease_ms());
     update.bind(2, id);
@@ -333,10 +339,11 @@ class SqliteStore final : public Store {
     Session released;
     {
       std::lock_guard lock(db_mutex_);
-      Statement update(db_,
-                       "UPDATE sessions SET status = 'queued', attempts = MAX(attempts - 1, 0), worker_id = '', "
-                       "lease_expires_at_ms = 0, progress = '{}', updated_at_ms = ? "
-                       "WHERE id = ? AND status = 'processing' AND worker_id = ?");
+      Statement update(
+          db_,
+          "UPDATE sessions SET status = 'queued', attempts = MAX(attempts - 1, 0), worker_id = '', "
+          "lease_expires_at_ms = 0, progress = '{}', updated_at_ms = ? "
+          "WHERE id = ? AND status = 'processing' AND worker_id = ?");
       DD_TRY(update.prepared("preparing release"));
       update.bind(1, now_ms());
       update.bind(2, id);
@@ -356,9 +363,10 @@ class SqliteStore final : public Store {
 
   Result<int64_t> queue_position(const std::string& id) override {
     std::lock_guard lock(db_mutex_);
-    Statement select(db_,
-                     "SELECT COUNT(*) FROM sessions AS other, sessions AS me WHERE me.id = ? AND me.status = 'queued' "
-                     "AND other.status = 'queued' AND other.queued_seq <= me.queued_seq");
+    Statement select(
+        db_,
+        "SELECT COUNT(*) FROM sessions AS other, sessions AS me WHERE me.id = ? AND me.status = 'queued' "
+        "AND other.status = 'queued' AND other.queued_seq <= me.queued_seq");
     DD_TRY(select.prepared("preparing queue position"));
     select.bind(1, id);
     auto row = select.step("reading queue position");
@@ -370,8 +378,8 @@ class SqliteStore final : public Store {
     Session updated;
     {
       std::lock_guard lock(db_mutex_);
-      Statement update(db_,
-                       "UPDATE sessions SET progress = ?, updated_at_ms = ? WHERE id = ? AND status = 'processing'");
+      Statement update(
+          db_, "UPDATE sessions SET progress = ?, updated_at_ms = ? WHERE id = ? AND status = 'processing'");
       DD_TRY(update.prepared("preparing progress update"));
       update.bind(1, progress.dump());
       update.bind(2, now_ms());
@@ -394,10 +402,11 @@ class SqliteStore final : public Store {
     Session completed;
     {
       std::lock_guard lock(db_mutex_);
-      Statement update(db_,
-                       "UPDATE sessions SET status = 'completed', results = ?, error = '', results_json_path = ?, "
-                       "landmarks_csv_path = ?, landmarks_json_path = ?, overlay_mp4_path = ?, thumbnail_jpg_path = ?, "
-                       "queued_seq = 0, worker_id = '', updated_at_ms = ? WHERE id = ? AND status = 'processing'");
+      Statement update(
+          db_,
+          "UPDATE sessions SET status = 'completed', results = ?, error = '', results_json_path = ?, "
+          "landmarks_csv_path = ?, landmarks_json_path = ?, overlay_mp4_path = ?, thumbnail_jpg_path = ?, "
+          "queued_seq = 0, worker_id = '', updated_at_ms = ? WHERE id = ? AND status = 'processing'");
       DD_TRY(update.prepared("preparing completion"));
       update.bind(1, results_json);
       update.bind(2, outputs.results_json);
@@ -420,15 +429,17 @@ class SqliteStore final : public Store {
     return ok_status();
   }
 
-  Status finish_job_unsuccessfully(const std::string& id, SessionStatus status, const std::string& reason) override {
+  Status finish_job_unsuccessfully(const std::string& id, SessionStatus status,
+                                   const std::string& reason) override {
     DD_CHECK(status == SessionStatus::kFailed || status == SessionStatus::kCancelled,
              "finish_job_unsuccessfully takes failed or cancelled");
     Session finished;
     {
       std::lock_guard lock(db_mutex_);
-      Statement update(db_,
-                       "UPDATE sessions SET status = ?, error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
-                       "WHERE id = ? AND status IN ('queued', 'processing')");
+      Statement update(
+          db_,
+          "UPDATE sessions SET status = ?, error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
+          "WHERE id = ? AND status IN ('queued', 'processing')");
       DD_TRY(update.prepared("preparing failure"));
       update.bind(1, std::string(session_status_name(status)));
       update.bind(2, reason);
@@ -443,7 +454,8 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       finished = std::move(*session);
     }
-    emit(status == SessionStatus::kFailed ? SessionEventType::kFailed : SessionEventType::kCancelled, finished);
+    emit(status == SessionStatus::kFailed ? SessionEventType::kFailed : SessionEventType::kCancelled,
+         finished);
     return ok_status();
   }
 
@@ -498,9 +510,10 @@ class SqliteStore final : public Store {
     if (!row) return row.error();
     const int version = *row ? static_cast<int>(read_version.integer(0)) : 0;
     if (version > kSchemaVersion) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "database schema version " + std::to_string(version) + " is newer than this program's " +
-                            std::to_string(kSchemaVersion) + "; upgrade dancedynamics");
+      return make_error(ErrorCode::kFailedPrecondition, "database schema version " + std::to_string(version) +
+                                                            " is newer than this program's " +
+                                                            std::to_string(kSchemaVersion) +
+                                                            "; upgrade dancedynamics");
     }
     for (int next = version; next < kSchemaVersion; ++next) {
       DD_TRY(exec("BEGIN IMMEDIATE", "starting migration"));
@@ -525,7 +538,8 @@ class SqliteStore final : public Store {
   Status not_held_error_locked(const std::string& id) {
     auto session = get_locked(id, /*with_results=*/false);
     if (!session) return session.error();
-    return make_error(ErrorCode::kFailedPrecondition, "job of session " + id + " is not processing on this node");
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "job of session " + id + " is not processing on this node");
   }
 
   // Re-queues processing jobs whose lease expired (their node died without finishing them),
@@ -534,7 +548,8 @@ class SqliteStore final : public Store {
     std::vector<Session> reaped;
     {
       std::lock_guard lock(db_mutex_);
-      Statement select(db_, "SELECT id FROM sessions WHERE status = 'processing' AND lease_expires_at_ms < ?");
+      Statement select(db_,
+                       "SELECT id FROM sessions WHERE status = 'processing' AND lease_expires_at_ms < ?");
       DD_TRY(select.prepared("preparing lease check"));
       const int64_t now = now_ms();
       select.bind(1, now);
@@ -546,10 +561,11 @@ class SqliteStore final : public Store {
         ids.push_back(select.text(0));
       }
       for (const std::string& id : ids) {
-        Statement update(db_,
-                         "UPDATE sessions SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
-                         "error = CASE WHEN attempts >= ? THEN ? ELSE '' END, worker_id = '', lease_expires_at_ms = 0, "
-                         "progress = '{}', updated_at_ms = ? WHERE id = ?");
+        Statement update(
+            db_,
+            "UPDATE sessions SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
+            "error = CASE WHEN attempts >= ? THEN ? ELSE '' END, worker_id = '', lease_expires_at_ms = 0, "
+            "progress = '{}', updated_at_ms = ? WHERE id = ?");
         DD_TRY(update.prepared("preparing lease expiry"));
         update.bind(1, int64_t{lease_.max_attempts});
         update.bind(2, int64_t{lease_.max_attempts});
@@ -562,23 +578,27 @@ class SqliteStore final : public Store {
       }
     }
     for (const Session& session : reaped) {
-      DD_LOG_WARN("store: lease of job {} expired; it is {}", session.id, session_status_name(session.status));
-      emit(session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed, session);
+      DD_LOG_WARN("store: lease of job {} expired; it is {}", session.id,
+                  session_status_name(session.status));
+      emit(session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed,
+           session);
     }
     return ok_status();
   }
 
   Status mark_interrupted_jobs() {
-    Statement update(db_,
-                     "UPDATE sessions SET status = 'failed', error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
-                     "WHERE status = 'processing'");
+    Statement update(
+        db_,
+        "UPDATE sessions SET status = 'failed', error = ?, queued_seq = 0, worker_id = '', updated_at_ms = ? "
+        "WHERE status = 'processing'");
     DD_TRY(update.prepared("preparing recovery"));
     update.bind(1, std::string(kInterruptedReason));
     update.bind(2, now_ms());
     auto done = update.step("recovering interrupted jobs");
     if (!done) return done.error();
     if (const int changed = sqlite3_changes(db_); changed > 0) {
-      DD_LOG_WARN("store: {} job(s) were interrupted by the previous server process and are marked failed", changed);
+      DD_LOG_WARN("store: {} job(s) were interrupted by the previous server process and are marked failed",
+                  changed);
     }
     return ok_status();
   }
@@ -605,9 +625,12 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-int sqlite_store_schema_version() { return kSchemaVersion; }
+int sqlite_store_schema_version() {
+  return kSchemaVersion;
+}
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path, const LeaseOptions& lease) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path,
+                                                 const LeaseOptions& lease) {
   std::error_code ec;
   if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
   if (ec) {

@@ -19,7 +19,8 @@ inline constexpr const char* kInterruptedReason = "interrupted by server restart
 // stay queued and run again. Only one process uses the file, so leases only matter within it.
 // DataLoss for a corrupt or foreign file, Unavailable when the file cannot be opened,
 // FailedPrecondition for a schema newer than this program.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path, const LeaseOptions& lease = {});
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_path,
+                                                 const LeaseOptions& lease = {});
 
 // Schema version this program writes.
 int sqlite_store_schema_version();

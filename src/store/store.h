@@ -47,12 +47,13 @@ class Subscription {
 // nodes honour (a job whose lease ran out is re-queued, at most max_attempts runs in all).
 struct LeaseOptions {
   std::string worker_id = "local";
-  double lease_s = 30;    // JOB_LEASE_S
-  int max_attempts = 3;   // JOB_MAX_ATTEMPTS
+  double lease_s = 30;   // JOB_LEASE_S
+  int max_attempts = 3;  // JOB_MAX_ATTEMPTS
 };
 
 // Reason recorded on a job whose lease expired max_attempts times.
-inline constexpr const char* kLeaseExpiredReason = "worker lost: the job's lease expired on its last allowed attempt";
+inline constexpr const char* kLeaseExpiredReason =
+    "worker lost: the job's lease expired on its last allowed attempt";
 
 struct QueueCounts {
   int64_t processing = 0;

@@ -77,7 +77,8 @@ constexpr int kSwsSpareBytes = 256;
 
 // Scale-before-rotate size: the rotated frame must fit max_height, so a 90/270 rotation
 // limits the decoded width. The shorter side is the same either way up.
-cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg, const ReaderOptions& options) {
+cv::Size compute_scaled_size(int coded_width, int coded_height, int rotation_deg,
+                             const ReaderOptions& options) {
   const bool swap = rotation_deg == 90 || rotation_deg == 270;
   const int displayed_height = swap ? coded_width : coded_height;
   const int short_side = std::min(coded_width, coded_height);
@@ -275,8 +276,8 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::pa
   if (!state->packet || !state->frame) {
     return make_error(ErrorCode::kInternal, "cannot allocate FFmpeg packet/frame");
   }
-  state->scaled_size = compute_scaled_size(stream.codecpar->width, stream.codecpar->height,
-                                           state->info.rotation_deg, options);
+  state->scaled_size =
+      compute_scaled_size(stream.codecpar->width, stream.codecpar->height, state->info.rotation_deg, options);
   state->pixels = options.pixels;
   state->matrix = yuv_matrix_of(stream.codecpar->color_space);
   state->tags = defined_colour_tags(stream.codecpar->color_primaries, stream.codecpar->color_trc);

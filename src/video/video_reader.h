@@ -23,9 +23,9 @@ struct VideoFrame {
 };
 
 struct ReaderOptions {
-  int thread_count = 0;  // decoder threads; 0 lets FFmpeg choose (one per core)
-  int max_height = 0;    // >0: frames taller than this (after rotation) are scaled down to it,
-                         // keeping the aspect ratio; trades landmark detail for speed
+  int thread_count = 0;    // decoder threads; 0 lets FFmpeg choose (one per core)
+  int max_height = 0;      // >0: frames taller than this (after rotation) are scaled down to it,
+                           // keeping the aspect ratio; trades landmark detail for speed
   int max_short_side = 0;  // >0: likewise for the shorter side (1080 turns 4K into 1080p, either way up)
   // kI420 keeps the decoder's values (only full range is narrowed) and makes the size even by
   // dropping an odd last row or column, as the H.264 writer would.

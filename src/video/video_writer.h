@@ -18,7 +18,7 @@ struct WriterOptions {
   // x264 preset. ultrafast encodes 1080p about 2x faster than veryfast on 2 cores (26 vs 13
   // fps measured) for files roughly twice as big; the overlay video is a preview, so speed wins.
   std::string preset = "ultrafast";
-  int thread_count = 0;                // encoder threads; 0 lets x264 choose
+  int thread_count = 0;  // encoder threads; 0 lets x264 choose
   // The colour matrix the stream is tagged with: write_i420's frames must be in it; RGB
   // frames are converted with BT.601, so write() needs the defaults here and in tags.
   YuvMatrix matrix = YuvMatrix::kBt601;

@@ -52,9 +52,11 @@ TEST(KinematicsTest, SparseDetections_WithOneShortStep_StayBounded) {
   // Poses found only now and then (a typical interval of 3.8 s) with one step of 0.6 s: the
   // densifier's count of missing frames must not go negative (it used to wrap and exhaust memory).
   const std::vector<double> found_s = {22.4, 25.8, 26.4, 30.2, 34.0, 37.8, 41.6};
-  const auto sequence = render([](double) { return testing::standing_with_arms(); }, 45, 5, {}, [&](double t) {
-    return std::any_of(found_s.begin(), found_s.end(), [t](double f) { return std::abs(t - f) < 0.01; });
-  });
+  const auto sequence = render([](double) { return testing::standing_with_arms(); }, 45, 5, {},
+                               [&](double t) {
+                                 return std::any_of(found_s.begin(), found_s.end(),
+                                                    [t](double f) { return std::abs(t - f) < 0.01; });
+                               });
   const Kinematics kinematics = compute_kinematics(sequence);
   size_t samples = 0;
   for (const Track& track : kinematics.tracks) samples += track.size();

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "app/exit_code.h"
-#include "core/version.h"
 #include "command_runner.h"
+#include "core/version.h"
 
 namespace {
 
@@ -45,7 +45,8 @@ TEST(CliTest, ModelDirFromEnvironmentAndFlagOverridesIt) {
   auto from_env = run_cli("models", "DD_MODEL_DIR=/nonexistent-dir");
   EXPECT_EQ(from_env.exit_code, dd::app::exit_code_for(dd::ErrorCode::kNotFound)) << from_env.output;
   EXPECT_NE(from_env.output.find("/nonexistent-dir/pose_detection.tflite"), std::string::npos);
-  auto flag_wins = run_cli(std::string("--model-dir ") + DD_TEST_MODEL_DIR + " models", "DD_MODEL_DIR=/nonexistent-dir");
+  auto flag_wins =
+      run_cli(std::string("--model-dir ") + DD_TEST_MODEL_DIR + " models", "DD_MODEL_DIR=/nonexistent-dir");
   EXPECT_EQ(flag_wins.exit_code, 0) << flag_wins.output;
 }
 

@@ -18,7 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using dd::app::testing::RunResult;
 
-RunResult run_cli(const std::string& args) { return dd::app::testing::run_command(std::string(DD_CLI_PATH) + " " + args); }
+RunResult run_cli(const std::string& args) {
+  return dd::app::testing::run_command(std::string(DD_CLI_PATH) + " " + args);
+}
 
 class CompareCommandTest : public ::testing::Test {
  protected:
@@ -45,7 +47,8 @@ class CompareCommandTest : public ::testing::Test {
 
 TEST_F(CompareCommandTest, ResultDirectoriesWithoutVideo_WritesJsonAndSummary) {
   const fs::path out = root_ / "out";
-  auto run = run_cli((root_ / "reference").string() + " " + (root_ / "student").string());  // no subcommand name
+  auto run =
+      run_cli((root_ / "reference").string() + " " + (root_ / "student").string());  // no subcommand name
   EXPECT_NE(run.exit_code, 0);
   run = run_cli("compare " + (root_ / "reference").string() + " " + (root_ / "student").string() + " -o " +
                 out.string() + " --no-video --mirror off");
@@ -60,15 +63,16 @@ TEST_F(CompareCommandTest, ResultDirectoriesWithoutVideo_WritesJsonAndSummary) {
 }
 
 TEST_F(CompareCommandTest, VideoOfResultDirectoryMissing_NotFoundSuggestsNoVideo) {
-  auto run = run_cli("compare " + (root_ / "reference").string() + " " + (root_ / "student").string() + " -o " +
-                     (root_ / "out").string());
+  auto run = run_cli("compare " + (root_ / "reference").string() + " " + (root_ / "student").string() +
+                     " -o " + (root_ / "out").string());
   EXPECT_EQ(run.exit_code, dd::app::exit_code_for(dd::ErrorCode::kNotFound)) << run.output;
   EXPECT_NE(run.output.find("--no-video"), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(root_ / "out" / "comparison.json"));
 }
 
 TEST_F(CompareCommandTest, MissingInputAndBadMirror_Rejected) {
-  auto missing = run_cli("compare " + (root_ / "nope").string() + " " + (root_ / "student").string() + " --no-video");
+  auto missing =
+      run_cli("compare " + (root_ / "nope").string() + " " + (root_ / "student").string() + " --no-video");
   EXPECT_EQ(missing.exit_code, dd::app::exit_code_for(dd::ErrorCode::kNotFound)) << missing.output;
   auto bad = run_cli("compare " + (root_ / "reference").string() + " " + (root_ / "student").string() +
                      " --mirror sideways --no-video");

@@ -6,14 +6,16 @@
 #include <string>
 
 #include "app/exit_code.h"
-#include "pose/landmarks_json.h"
 #include "command_runner.h"
+#include "pose/landmarks_json.h"
 
 namespace {
 
 using dd::app::testing::RunResult;
 
-RunResult run(const std::string& command) { return dd::app::testing::run_command(command); }
+RunResult run(const std::string& command) {
+  return dd::app::testing::run_command(command);
+}
 
 std::string cli() {
   return std::string(DD_CLI_PATH) + " --log-level warn --model-dir " + DD_TEST_MODEL_DIR;

@@ -23,15 +23,18 @@ constexpr double kDuration_s = 3;
 // A generated clip (160x120 test pattern, optionally with a tone) and a synthetic landmarks.json for it.
 CompareInput make_input(const fs::path& dir, const std::string& name, bool audio, double lag_s) {
   const fs::path video = dir / (name + ".mp4");
-  std::string command = "ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=160x120:rate=15:duration=3 ";
+  std::string command =
+      "ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=160x120:rate=15:duration=3 ";
   if (audio) command += "-f lavfi -i sine=frequency=440:duration=3 -c:a aac -shortest ";
   command += "-c:v libx264 -pix_fmt yuv420p '" + video.string() + "'";
   EXPECT_EQ(std::system(command.c_str()), 0);
-  auto sequence = testing::make_sequence(kDuration_s, kFps, [lag_s](double t) { return testing::dance_pose(t - lag_s); });
+  auto sequence =
+      testing::make_sequence(kDuration_s, kFps, [lag_s](double t) { return testing::dance_pose(t - lag_s); });
   sequence.width = 160;
   sequence.height = 120;
   const fs::path landmarks = dir / (name + ".landmarks.json");
-  EXPECT_TRUE(pose::write_landmarks_json(landmarks, pose::LandmarksDocument{video.filename().string(), "full", sequence})
+  EXPECT_TRUE(pose::write_landmarks_json(landmarks,
+                                         pose::LandmarksDocument{video.filename().string(), "full", sequence})
                   .has_value());
   return CompareInput{video, landmarks};
 }
@@ -69,11 +72,12 @@ size_t entries(const fs::path& dir) {
 TEST_F(CompareJobTest, RunComparison_WritesJsonAndSideBySideVideoWithSound) {
   std::vector<std::string> stages;
   const auto out = output_dir("full");
-  auto result = run_comparison(*reference_, *student_, out, CompareOptions{}, true,
-                               [&](const pipeline::Progress& p) {
-                                 if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
-                               },
-                               std::stop_token{});
+  auto result = run_comparison(
+      *reference_, *student_, out, CompareOptions{}, true,
+      [&](const pipeline::Progress& p) {
+        if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
+      },
+      std::stop_token{});
   ASSERT_TRUE(result.has_value()) << result.error().message;
   EXPECT_EQ(result->comparison_json, out / "comparison.json");
   EXPECT_EQ(result->comparison_mp4, out / "comparison.mp4");
@@ -84,7 +88,8 @@ TEST_F(CompareJobTest, RunComparison_WritesJsonAndSideBySideVideoWithSound) {
 
   std::ifstream in(result->comparison_json);
   const auto json = nlohmann::json::parse(in);
-  for (const char* key : {"similarity", "offset_s", "tempo_ratio", "mirror", "body_parts", "timeline", "worst_moments"})
+  for (const char* key :
+       {"similarity", "offset_s", "tempo_ratio", "mirror", "body_parts", "timeline", "worst_moments"})
     EXPECT_TRUE(json.contains(key)) << key;
   EXPECT_NEAR(json["offset_s"].get<double>(), 0.2, 1.0 / kFps + 1e-6);
 
@@ -99,7 +104,8 @@ TEST_F(CompareJobTest, RunComparison_WritesJsonAndSideBySideVideoWithSound) {
 TEST_F(CompareJobTest, NoVideo_WritesOnlyJson) {
   const auto out = output_dir("json_only");
   CompareInput reference{"", reference_->landmarks_json};
-  auto result = run_comparison(reference, *student_, out, CompareOptions{}, false, nullptr, std::stop_token{});
+  auto result =
+      run_comparison(reference, *student_, out, CompareOptions{}, false, nullptr, std::stop_token{});
   ASSERT_TRUE(result.has_value()) << result.error().message;
   EXPECT_TRUE(fs::exists(result->comparison_json));
   EXPECT_TRUE(result->comparison_mp4.empty());
@@ -109,11 +115,12 @@ TEST_F(CompareJobTest, NoVideo_WritesOnlyJson) {
 TEST_F(CompareJobTest, CancelledDuringEncode_LeavesNothing) {
   const auto out = output_dir("cancelled");
   std::stop_source stop;
-  auto result = run_comparison(*reference_, *student_, out, CompareOptions{}, true,
-                               [&](const pipeline::Progress& p) {
-                                 if (p.stage == "encode") stop.request_stop();
-                               },
-                               stop.get_token());
+  auto result = run_comparison(
+      *reference_, *student_, out, CompareOptions{}, true,
+      [&](const pipeline::Progress& p) {
+        if (p.stage == "encode") stop.request_stop();
+      },
+      stop.get_token());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kCancelled);
   EXPECT_EQ(entries(out), 0u);

@@ -10,8 +10,8 @@
 namespace dd::compare {
 namespace {
 
-using testing::DanceOptions;
 using testing::dance_pose;
+using testing::DanceOptions;
 using testing::make_sequence;
 
 constexpr double kFps = 30;
@@ -77,8 +77,10 @@ TEST(CompareTest, StudentTenPercentSlower_TempoRatioIsOnePointOne) {
   EXPECT_NEAR(c.tempo_ratio, 1.10, 0.02);
   EXPECT_GE(c.similarity, 90);
   // The lag grows through the dance: late at the end compared with the start.
-  const auto first = std::find_if(c.timing_error_s.begin(), c.timing_error_s.end(), [](double e) { return !std::isnan(e); });
-  const auto last = std::find_if(c.timing_error_s.rbegin(), c.timing_error_s.rend(), [](double e) { return !std::isnan(e); });
+  const auto first =
+      std::find_if(c.timing_error_s.begin(), c.timing_error_s.end(), [](double e) { return !std::isnan(e); });
+  const auto last = std::find_if(c.timing_error_s.rbegin(), c.timing_error_s.rend(),
+                                 [](double e) { return !std::isnan(e); });
   ASSERT_NE(first, c.timing_error_s.end());
   EXPECT_NEAR(*last - *first, 0.1 * kDuration_s, 0.2);
 }
@@ -171,7 +173,8 @@ TEST(CompareTest, ComparisonToJson_HasIssueKeys) {
   const auto reference = dance(5);
   const Comparison c = compare(reference, reference);
   const nlohmann::json j = comparison_to_json(c);
-  for (const char* key : {"similarity", "offset_s", "tempo_ratio", "mirror", "body_parts", "timeline", "worst_moments"})
+  for (const char* key :
+       {"similarity", "offset_s", "tempo_ratio", "mirror", "body_parts", "timeline", "worst_moments"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_FALSE(j.contains("path"));
   EXPECT_NEAR(j["similarity"].get<double>(), 100, 0.05);

@@ -49,15 +49,18 @@ inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) 
   // Shoulder and hip lines tilt with the lean and rock on their own.
   const double shoulder_tilt = -lean + wave(0.25, 0.17, 0.59, 1.6), hip_tilt = wave(0.25, 0.13, 0.47, 0.8);
   const double half_shoulder = 0.08, half_hip = 0.055;
-  set(kLeftShoulder, shoulder_x + half_shoulder * std::cos(shoulder_tilt) * kx, shoulder_y + half_shoulder * std::sin(shoulder_tilt));
-  set(kRightShoulder, shoulder_x - half_shoulder * std::cos(shoulder_tilt) * kx, shoulder_y - half_shoulder * std::sin(shoulder_tilt));
+  set(kLeftShoulder, shoulder_x + half_shoulder * std::cos(shoulder_tilt) * kx,
+      shoulder_y + half_shoulder * std::sin(shoulder_tilt));
+  set(kRightShoulder, shoulder_x - half_shoulder * std::cos(shoulder_tilt) * kx,
+      shoulder_y - half_shoulder * std::sin(shoulder_tilt));
   set(kLeftHip, hip_x + half_hip * std::cos(hip_tilt) * kx, hip_y + half_hip * std::sin(hip_tilt));
   set(kRightHip, hip_x - half_hip * std::cos(hip_tilt) * kx, hip_y - half_hip * std::sin(hip_tilt));
   double nose_x, nose_y;
   from(shoulder_x, shoulder_y, M_PI + lean + wave(0.4, 0.43, 1.07, 2.0), 0.1, &nose_x, &nose_y);
   set(kNose, nose_x, nose_y);
   for (int i : {kLeftEyeInner, kLeftEye, kLeftEyeOuter}) set(i, nose_x + 0.01 * (i - 0) * kx, nose_y - 0.01);
-  for (int i : {kRightEyeInner, kRightEye, kRightEyeOuter}) set(i, nose_x - 0.01 * (i - 3) * kx, nose_y - 0.01);
+  for (int i : {kRightEyeInner, kRightEye, kRightEyeOuter})
+    set(i, nose_x - 0.01 * (i - 3) * kx, nose_y - 0.01);
   const double roll = wave(0.3, 0.37, 0.83, 2.7);
   set(kLeftEar, nose_x + 0.04 * std::cos(roll) * kx, nose_y + 0.04 * std::sin(roll));
   set(kRightEar, nose_x - 0.04 * std::cos(roll) * kx, nose_y - 0.04 * std::sin(roll));
@@ -78,16 +81,19 @@ inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) 
   auto left_wave = [lt](double a, double f1, double f2, double phase) {
     return a * (std::sin(2 * M_PI * f1 * lt + phase) + 0.6 * std::sin(2 * M_PI * f2 * lt + 2 * phase));
   };
-  [[maybe_unused]] auto [lwx, lwy, lwa] = limb(kLeftShoulder, 1, 0.9 + left_wave(0.9, 0.31, 0.83, 0.1), 1.2 + left_wave(0.9, 0.47, 1.13, 0.9),
-                         0.12, 0.11, kLeftElbow, kLeftWrist);
-  [[maybe_unused]] auto [rwx, rwy, rwa] = limb(kRightShoulder, -1, 0.9 + wave(0.9, 0.27, 0.77, 1.9), 1.2 + wave(0.9, 0.41, 0.97, 2.5), 0.12,
-                         0.11, kRightElbow, kRightWrist);
+  [[maybe_unused]] auto [lwx, lwy, lwa] =
+      limb(kLeftShoulder, 1, 0.9 + left_wave(0.9, 0.31, 0.83, 0.1), 1.2 + left_wave(0.9, 0.47, 1.13, 0.9),
+           0.12, 0.11, kLeftElbow, kLeftWrist);
+  [[maybe_unused]] auto [rwx, rwy, rwa] =
+      limb(kRightShoulder, -1, 0.9 + wave(0.9, 0.27, 0.77, 1.9), 1.2 + wave(0.9, 0.41, 0.97, 2.5), 0.12, 0.11,
+           kRightElbow, kRightWrist);
   for (int i : {kLeftPinky, kLeftIndex, kLeftThumb}) set(i, lwx, lwy + 0.02);
   for (int i : {kRightPinky, kRightIndex, kRightThumb}) set(i, rwx, rwy + 0.02);
-  auto [lax, lay, laa] = limb(kLeftHip, 1, 0.1 + wave(0.6, 0.23, 0.61, 0.4), -0.1 - std::abs(wave(0.8, 0.33, 0.79, 1.3)),
-                         0.17, 0.16, kLeftKnee, kLeftAnkle);
-  auto [rax, ray, raa] = limb(kRightHip, -1, 0.1 + wave(0.6, 0.19, 0.67, 2.2), -0.1 - std::abs(wave(0.8, 0.39, 0.87, 0.2)),
-                         0.17, 0.16, kRightKnee, kRightAnkle);
+  auto [lax, lay, laa] = limb(kLeftHip, 1, 0.1 + wave(0.6, 0.23, 0.61, 0.4),
+                              -0.1 - std::abs(wave(0.8, 0.33, 0.79, 1.3)), 0.17, 0.16, kLeftKnee, kLeftAnkle);
+  auto [rax, ray, raa] =
+      limb(kRightHip, -1, 0.1 + wave(0.6, 0.19, 0.67, 2.2), -0.1 - std::abs(wave(0.8, 0.39, 0.87, 0.2)), 0.17,
+           0.16, kRightKnee, kRightAnkle);
   set(kLeftHeel, lax - 0.01 * kx, lay + 0.01);
   set(kRightHeel, rax + 0.01 * kx, ray + 0.01);
   double fx, fy;
@@ -100,8 +106,10 @@ inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) 
     auto flipped = frame.landmarks;
     for (size_t i = 0; i < flipped.size(); ++i) {
       int j = static_cast<int>(i);
-      if (j >= 1 && j <= 6) j = j <= 3 ? j + 3 : j - 3;
-      else if (j >= 7) j = (j % 2 == 1) ? j + 1 : j - 1;
+      if (j >= 1 && j <= 6)
+        j = j <= 3 ? j + 3 : j - 3;
+      else if (j >= 7)
+        j = (j % 2 == 1) ? j + 1 : j - 1;
       flipped[i] = frame.landmarks[static_cast<size_t>(j)];
       flipped[i].x = 1.0f - flipped[i].x;
     }
@@ -113,8 +121,8 @@ inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) 
 
 // Frames at `fps` for duration_s seconds; pose_at(t) gives the pose at video time t, or
 // nullopt for a frame without a pose.
-inline pose::PoseSequence make_sequence(double duration_s, double fps,
-                                        const std::function<std::optional<pose::PoseFrame>(double)>& pose_at) {
+inline pose::PoseSequence make_sequence(
+    double duration_s, double fps, const std::function<std::optional<pose::PoseFrame>(double)>& pose_at) {
   pose::PoseSequence sequence;
   sequence.width = 640;
   sequence.height = 480;

@@ -19,7 +19,8 @@ TEST(Sha256Test, MatchesKnownDigests) {
   auto abc = write_temp("dd_sha256_abc", "abc");
   EXPECT_EQ(sha256_file_hex(abc).value(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   auto empty = write_temp("dd_sha256_empty", "");
-  EXPECT_EQ(sha256_file_hex(empty).value(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_file_hex(empty).value(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   std::filesystem::remove(abc);
   std::filesystem::remove(empty);
 }

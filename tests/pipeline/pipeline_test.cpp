@@ -244,11 +244,12 @@ TEST_F(PipelineTest, UnwritableOutputDirectoryIsUnavailable) {
 TEST_F(PipelineTest, CancelStopsAndLeavesNothing) {
   const fs::path out = dir_ / "out_cancelled";
   std::stop_source stop;
-  auto outputs = run(dir_ / "person.mp4", out, options(true),
-                     [&](const Progress& p) {
-                       if (p.stage == "pose") stop.request_stop();
-                     },
-                     stop.get_token());
+  auto outputs = run(
+      dir_ / "person.mp4", out, options(true),
+      [&](const Progress& p) {
+        if (p.stage == "pose") stop.request_stop();
+      },
+      stop.get_token());
   ASSERT_FALSE(outputs);
   EXPECT_EQ(outputs.error().code, ErrorCode::kCancelled);
   EXPECT_TRUE(entries(out).empty());

@@ -56,7 +56,8 @@ TEST(LandmarksJsonTest, StreamedText_EqualsWholeTreeDump) {
   // (sorted keys, same number formatting), which is what earlier versions wrote.
   const std::string text = landmarks_to_json(sample_document());
   EXPECT_EQ(nlohmann::json::parse(text).dump(), text);
-  EXPECT_EQ(text.rfind(R"({"fps":29.97,"frames":[{"index":0,"landmarks":null,"t":0.0,"world":null},)", 0), 0u);
+  EXPECT_EQ(text.rfind(R"({"fps":29.97,"frames":[{"index":0,"landmarks":null,"t":0.0,"world":null},)", 0),
+            0u);
 }
 
 TEST(LandmarksJsonTest, ExtraKeys_AreIgnored) {

@@ -26,7 +26,8 @@ TEST(ByteRangeTest, ClosedOpenAndSuffixRanges) {
 }
 
 TEST(ByteRangeTest, UnsatisfiableRanges_AreErrors) {
-  for (const char* header : {"bytes=10000-", "bytes=500-100", "bytes=-0", "bytes=abc-", "bytes=5", "bytes=1-2x"}) {
+  for (const char* header :
+       {"bytes=10000-", "bytes=500-100", "bytes=-0", "bytes=abc-", "bytes=5", "bytes=1-2x"}) {
     auto parsed = parse_byte_range(header, 10000);
     EXPECT_FALSE(parsed.has_value()) << header;
   }

@@ -238,7 +238,8 @@ class CompareApiTest : public ::testing::Test {
   }
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "", const std::map<std::string, std::string>& headers = {}) {
+                const std::string& content_type = "",
+                const std::map<std::string, std::string>& headers = {}) {
     Reply reply = test::http_request(server_->port(), method, target, body, content_type, headers);
     if (reply.status == 0) ADD_FAILURE() << "no reply to " << target;
     return reply;

@@ -100,13 +100,14 @@ class ServerTest : public ::testing::Test {
   // A runner that reports `steps` progress reports, then writes real result files.
   JobRunner success_runner(int steps, std::chrono::milliseconds step_time) {
     return [this, steps, step_time](const fs::path& input, const fs::path& output_dir,
-                                    const pipeline::PipelineOptions& options, const pipeline::ProgressCallback& progress,
+                                    const pipeline::PipelineOptions& options,
+                                    const pipeline::ProgressCallback& progress,
                                     std::stop_token stop) -> Result<pipeline::PipelineOutputs> {
       last_options_ = options;
       for (int i = 1; i <= steps; ++i) {
         if (stop.stop_requested()) return make_error(ErrorCode::kCancelled, "stopped");
-        progress({static_cast<double>(i) / steps, "pose", "frame " + std::to_string(i * 10), i * 10, steps * 10,
-                  25.0, static_cast<double>(steps - i) * 0.04});
+        progress({static_cast<double>(i) / steps, "pose", "frame " + std::to_string(i * 10), i * 10,
+                  steps * 10, 25.0, static_cast<double>(steps - i) * 0.04});
         std::this_thread::sleep_for(step_time);
       }
       fs::create_directories(output_dir);
@@ -114,8 +115,9 @@ class ServerTest : public ::testing::Test {
       outputs.results_json = output_dir / "results.json";
       outputs.landmarks_csv = output_dir / "landmarks.csv";
       outputs.landmarks_json = output_dir / "landmarks.json";
-      write_file(outputs.results_json,
-                 json{{"video_info", {{"filename", input.filename().string()}}}, {"smoothness_score", 72.5}}.dump());
+      write_file(
+          outputs.results_json,
+          json{{"video_info", {{"filename", input.filename().string()}}}, {"smoothness_score", 72.5}}.dump());
       write_file(outputs.landmarks_csv, "frame,t,landmark,x,y,z,visibility\n0,0,0,0.5,0.5,0,0.9\n");
       write_file(outputs.landmarks_json, json{{"frames", json::array()}}.dump());
       if (options.write_video) {
@@ -127,11 +129,12 @@ class ServerTest : public ::testing::Test {
   }
 
   static JobRunner failing_runner() {
-    return [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
-              const pipeline::ProgressCallback& progress, std::stop_token) -> Result<pipeline::PipelineOutputs> {
-      progress({0.1, "probe", "probing", 0, 50, 0, 0});
-      return make_error(ErrorCode::kInvalidArgument, "the video has no decodable frames");
-    };
+    return
+        [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
+           const pipeline::ProgressCallback& progress, std::stop_token) -> Result<pipeline::PipelineOutputs> {
+          progress({0.1, "probe", "probing", 0, 50, 0, 0});
+          return make_error(ErrorCode::kInvalidArgument, "the video has no decodable frames");
+        };
   }
 
   // A runner that blocks until it is asked to stop, recording that it was.
@@ -149,7 +152,8 @@ class ServerTest : public ::testing::Test {
   }
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "", const std::map<std::string, std::string>& headers = {}) {
+                const std::string& content_type = "",
+                const std::map<std::string, std::string>& headers = {}) {
     Reply reply = test::http_request(server_->port(), method, target, body, content_type, headers);
     if (reply.status == 0) ADD_FAILURE() << "no reply to " << target;
     return reply;
@@ -159,7 +163,8 @@ class ServerTest : public ::testing::Test {
     return request(http::verb::get, target, "", "", headers);
   }
 
-  static std::string multipart(const std::string& field, const std::string& filename, const std::string& content) {
+  static std::string multipart(const std::string& field, const std::string& filename,
+                               const std::string& content) {
     return "--XyZzY\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename +
            "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--XyZzY--\r\n";
   }
@@ -178,7 +183,8 @@ class ServerTest : public ::testing::Test {
   size_t session_dir_count() const {
     size_t count = 0;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(config_.data_dir / "sessions", ec); it != fs::directory_iterator(); ++it) {
+    for (auto it = fs::directory_iterator(config_.data_dir / "sessions", ec); it != fs::directory_iterator();
+         ++it) {
       ++count;
     }
     return count;
@@ -359,11 +365,13 @@ TEST_F(ServerTest, Analyze_ValidatesOptionsAndState) {
   EXPECT_EQ(request(http::verb::post, "/api/analyze/..%2f..%2fetc").status, 404);
   const std::string id = upload_clip();
   EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, "{not json", "application/json").status, 400);
-  EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"model":"huge"})", "application/json").status, 422);
-  EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"min_detection_confidence":1.5})").status, 422);
+  EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"model":"huge"})", "application/json").status,
+            422);
+  EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"min_detection_confidence":1.5})").status,
+            422);
   EXPECT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"write_video":"yes"})").status, 422);
-  Reply accepted =
-      request(http::verb::post, "/api/analyze/" + id, R"({"model":"lite","write_video":false})", "application/json");
+  Reply accepted = request(http::verb::post, "/api/analyze/" + id, R"({"model":"lite","write_video":false})",
+                           "application/json");
   ASSERT_EQ(accepted.status, 202) << accepted.body;
   json body = accepted.json_body();
   EXPECT_EQ(body["success"], true);
@@ -571,7 +579,8 @@ TEST_F(ServerTest, JobWithoutResultsFile_ReasonNamesFilesNotServerPaths) {
   const std::string id = upload_clip();
   ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
   wait_until([&] { return get("/api/results/" + id).json_body()["status"] == "failed"; });
-  EXPECT_EQ(get("/api/results/" + id).json_body()["error"], "the job wrote no readable results file: results.json");
+  EXPECT_EQ(get("/api/results/" + id).json_body()["error"],
+            "the job wrote no readable results file: results.json");
 }
 
 TEST_F(ServerTest, DeleteRunningJob_CancelsItAndRemovesFiles) {
@@ -645,7 +654,8 @@ TEST_F(ServerTest, Restart_RemovesIdleOrphanUploadDirectories) {
   fs::create_directories(streaming);
   fs::last_write_time(leftover, fs::file_time_type::clock::now() - std::chrono::hours(2));
   start();
-  for (int i = 0; i < 200 && fs::exists(leftover); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && fs::exists(leftover); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_FALSE(fs::exists(leftover));
   EXPECT_TRUE(fs::exists(streaming));
   EXPECT_TRUE(fs::exists(config_.data_dir / "sessions" / id / "input.mp4"));

@@ -100,7 +100,8 @@ TEST(MultipartParserTest, TruncatedBody_IsNotDone) {
 TEST(MultipartParserTest, PartWithoutDisposition_IsInvalidArgument) {
   MultipartParser parser(kBoundary);
   Recorder recorder;
-  auto fed = parser.feed("--" + kBoundary + "\r\nContent-Type: text/plain\r\n\r\nx\r\n--" + kBoundary + "--", recorder);
+  auto fed = parser.feed("--" + kBoundary + "\r\nContent-Type: text/plain\r\n\r\nx\r\n--" + kBoundary + "--",
+                         recorder);
   ASSERT_FALSE(fed.has_value());
   EXPECT_EQ(fed.error().code, ErrorCode::kInvalidArgument);
 }

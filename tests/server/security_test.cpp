@@ -87,8 +87,10 @@ class RawSocket {
       if (header_end != std::string::npos) {
         size_t length = 0;
         std::string lower = data.substr(0, header_end);
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (size_t at = lower.find("content-length: "); at != std::string::npos) length = std::stoul(lower.substr(at + 16));
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        if (size_t at = lower.find("content-length: "); at != std::string::npos)
+          length = std::stoul(lower.substr(at + 16));
         if (data.size() >= header_end + 4 + length) return data;
       }
       pollfd p{fd_, POLLIN, 0};
@@ -188,7 +190,8 @@ class SecurityTest : public ::testing::Test {
                                 .count();
     ASSERT_TRUE(store_->create_session(session).has_value());
     auto runner = [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
-                     const pipeline::ProgressCallback&, std::stop_token) -> Result<pipeline::PipelineOutputs> {
+                     const pipeline::ProgressCallback&,
+                     std::stop_token) -> Result<pipeline::PipelineOutputs> {
       return make_error(ErrorCode::kInternal, "no analysis in these tests");
     };
     auto prober = [](const fs::path&) -> Result<UploadedVideo> {
@@ -221,7 +224,8 @@ class SecurityTest : public ::testing::Test {
   }
 
   // Sends `raw` on a fresh connection and returns the response.
-  std::string exchange(const std::string& raw, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+  std::string exchange(const std::string& raw,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
     RawSocket socket(port());
     EXPECT_TRUE(socket.connected());
     socket.send_bytes(raw);
@@ -229,7 +233,8 @@ class SecurityTest : public ::testing::Test {
   }
 
   std::string get(const std::string& target, const std::string& extra_headers = "") {
-    return exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
+    return exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                    extra_headers + "\r\n");
   }
 
   // Milliseconds for a fresh connection's GET /health; -1 when it fails.
@@ -243,7 +248,8 @@ class SecurityTest : public ::testing::Test {
   size_t session_dir_count() const {
     size_t count = 0;
     std::error_code ec;
-    for (auto it = fs::directory_iterator(config_.data_dir / "sessions", ec); it != fs::directory_iterator(); ++it) {
+    for (auto it = fs::directory_iterator(config_.data_dir / "sessions", ec); it != fs::directory_iterator();
+         ++it) {
       ++count;
     }
     return count;
@@ -299,8 +305,9 @@ TEST(AccessPolicyTest, OriginsAndPaths) {
 
 TEST_F(SecurityTest, SecurityHeaders_OnEveryKindOfResponse) {
   start();
-  for (const std::string& target : std::vector<std::string>{"/", "/health", "/api/sessions", "/api/docs", "/no-such-file", "/api/nothing",
-                                   "/vendor/swagger-ui/swagger-ui.css"}) {
+  for (const std::string& target :
+       std::vector<std::string>{"/", "/health", "/api/sessions", "/api/docs", "/no-such-file", "/api/nothing",
+                                "/vendor/swagger-ui/swagger-ui.css"}) {
     const std::string response = get(target);
     SCOPED_TRACE(target);
     EXPECT_NE(status_of(response), 0);
@@ -322,7 +329,8 @@ TEST_F(SecurityTest, ApiToken_RequiredForApiAndWebSocketOnly) {
   EXPECT_NE(header_of(none, "WWW-Authenticate").find("Bearer"), std::string::npos);
   EXPECT_EQ(status_of(get("/api/sessions", "Authorization: Bearer wrong\r\n")), 401);
   EXPECT_EQ(status_of(get("/api/sessions", "Authorization: Bearer correct horse battery staple\r\n")), 200);
-  EXPECT_EQ(status_of(get("/api/sessions", "Cookie: theme=dark; dd_token=correct horse battery staple\r\n")), 200);
+  EXPECT_EQ(status_of(get("/api/sessions", "Cookie: theme=dark; dd_token=correct horse battery staple\r\n")),
+            200);
   EXPECT_EQ(status_of(get("/api/sessions?token=correct%20horse%20battery%20staple")), 200);
   EXPECT_EQ(status_of(get(std::string("/api/results/") + kKnownId)), 401);
   EXPECT_EQ(status_of(exchange("DELETE /api/session/" + std::string(kKnownId) +
@@ -330,11 +338,13 @@ TEST_F(SecurityTest, ApiToken_RequiredForApiAndWebSocketOnly) {
             401);
   EXPECT_TRUE(store_->get_session(kKnownId, false).has_value());
   // Uploads are refused before a byte of the body is stored.
-  const std::string body = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\nxx\r\n--B--\r\n";
-  EXPECT_EQ(status_of(exchange("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
-                               "boundary=B\r\nContent-Length: " +
-                               std::to_string(body.size()) + "\r\n\r\n" + body)),
-            401);
+  const std::string body =
+      "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\nxx\r\n--B--\r\n";
+  EXPECT_EQ(
+      status_of(exchange("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                         "boundary=B\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body)),
+      401);
   EXPECT_EQ(session_dir_count(), 1u);
   // The web app, its health check and the docs stay reachable, so the app can ask for the token.
   EXPECT_EQ(status_of(get("/")), 200);
@@ -364,16 +374,18 @@ TEST_F(SecurityTest, Cors_OnlyConfiguredOriginsGetHeadersAndPreflights) {
   EXPECT_EQ(status_of(preflight), 204);
   EXPECT_NE(header_of(preflight, "Access-Control-Allow-Methods").find("POST"), std::string::npos);
   EXPECT_NE(header_of(preflight, "Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
-  EXPECT_EQ(status_of(exchange("OPTIONS /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
-                               "Access-Control-Request-Method: POST\r\n\r\n")),
-            403);
+  EXPECT_EQ(
+      status_of(exchange("OPTIONS /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
+                         "Access-Control-Request-Method: POST\r\n\r\n")),
+      403);
 
   // A cross-site form post or socket from a foreign page is refused (no CSRF via the cookie).
   EXPECT_EQ(status_of(exchange("DELETE /api/session/" + std::string(kKnownId) +
                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n\r\n")),
             403);
   EXPECT_TRUE(store_->get_session(kKnownId, false).has_value());
-  EXPECT_EQ(status_of(exchange(websocket_upgrade(std::string("/ws/") + kKnownId, "Origin: https://evil.example\r\n"))),
+  EXPECT_EQ(status_of(exchange(
+                websocket_upgrade(std::string("/ws/") + kKnownId, "Origin: https://evil.example\r\n"))),
             403);
   // The server's own pages are same-origin.
   const std::string host = "127.0.0.1:" + std::to_string(port());
@@ -388,7 +400,8 @@ TEST_F(SecurityTest, Slowloris_HeaderDeadlineClosesWhileOthersAreServed) {
   ASSERT_TRUE(slow.connected());
   slow.send_bytes("GET /health HTTP/1.1\r\n");
   // One header byte every 100 ms: each byte arrives in time, the whole header never does.
-  const auto seconds = trickle_until_cut(slow, "X", std::chrono::seconds(4), [&] { EXPECT_GE(time_health(), 0.0); });
+  const auto seconds =
+      trickle_until_cut(slow, "X", std::chrono::seconds(4), [&] { EXPECT_GE(time_health(), 0.0); });
   ASSERT_TRUE(seconds.has_value());
   EXPECT_LT(*seconds, 2.5);  // read_timeout_s is 1
 }
@@ -427,7 +440,8 @@ TEST_F(SecurityTest, ThousandIdleConnections_HealthStaysFast) {
     times_ms.push_back(ms);
   }
   std::sort(times_ms.begin(), times_ms.end());
-  std::printf("/health with 1000 idle connections: p50 %.2f ms, max %.2f ms\n", times_ms[25], times_ms.back());
+  std::printf("/health with 1000 idle connections: p50 %.2f ms, max %.2f ms\n", times_ms[25],
+              times_ms.back());
   EXPECT_LT(times_ms[25], 50.0);
   EXPECT_LT(times_ms.back(), 1000.0);
   // The idle ones are still open (none was dropped to serve the others).
@@ -445,9 +459,10 @@ TEST_F(SecurityTest, OversizedHeaderAndAbsurdLengths_AreRefused) {
   std::string many;
   for (int i = 0; i < 2000; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
   EXPECT_EQ(status_of(get("/health", many)), 431);
-  EXPECT_EQ(status_of(exchange("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
-                               "boundary=B\r\nContent-Length: 1000000000000000\r\n\r\n")),
-            413);
+  EXPECT_EQ(
+      status_of(exchange("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                         "boundary=B\r\nContent-Length: 1000000000000000\r\n\r\n")),
+      413);
   EXPECT_EQ(status_of(exchange("POST /api/analyze/" + std::string(kKnownId) +
                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n{")),
             413);
@@ -462,17 +477,20 @@ TEST_F(SecurityTest, ChunkedUploadWithoutEnd_TimesOutAndLeavesNoFile) {
   start();
   RawSocket socket(port());
   const std::string part =
-      "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n" + std::string(100000, 'v');
+      "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n" +
+      std::string(100000, 'v');
   char size[16];
   std::snprintf(size, sizeof(size), "%zx\r\n", part.size());
-  socket.send_bytes("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n" +
-                    std::string(size) + part + "\r\n");
+  socket.send_bytes(
+      "POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+      std::string(size) + part + "\r\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(session_dir_count(), 2u);  // the upload is streaming to its directory
   socket.read_until_closed(std::chrono::milliseconds(3000));
   EXPECT_TRUE(socket.closed());
-  for (int i = 0; i < 100 && session_dir_count() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 100 && session_dir_count() != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(session_dir_count(), 1u);
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
 }
@@ -486,12 +504,15 @@ TEST_F(SecurityTest, UploadBelowMinimumRate_IsCutAndLeavesNoFile) {
   RawSocket socket(port());
   const std::string head = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n";
   const size_t body_size = head.size() + 2000000;
-  socket.send_bytes("POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                    "Content-Length: " + std::to_string(body_size) + "\r\n\r\n" + head);
+  socket.send_bytes(
+      "POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+      "Content-Length: " +
+      std::to_string(body_size) + "\r\n\r\n" + head);
   const auto seconds = trickle_until_cut(socket, std::string(20 * 1024, 'v'), std::chrono::seconds(8));
   ASSERT_TRUE(seconds.has_value());
   EXPECT_LT(*seconds, 3.0);  // 1 s of grace + ~0.25 s earned by the bytes received at 1 MiB/s
-  for (int i = 0; i < 100 && session_dir_count() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 100 && session_dir_count() != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(session_dir_count(), 1u);
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
 }
@@ -499,12 +520,13 @@ TEST_F(SecurityTest, UploadBelowMinimumRate_IsCutAndLeavesNoFile) {
 TEST_F(SecurityTest, InvalidWebSocketFrames_CloseOnlyThatConnection) {
   start();
   const std::vector<std::string> frames = {
-      std::string("\x81\x04ping", 6),                                      // unmasked client frame
-      std::string("\x83\x80\x00\x00\x00\x00", 6),                          // reserved opcode 3
-      std::string("\xF1\x80\x00\x00\x00\x00", 6),                          // RSV bits set
+      std::string("\x81\x04ping", 6),                                               // unmasked client frame
+      std::string("\x83\x80\x00\x00\x00\x00", 6),                                   // reserved opcode 3
+      std::string("\xF1\x80\x00\x00\x00\x00", 6),                                   // RSV bits set
       std::string("\x81\xFF\x7F\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01\x02\x03\x04", 14),  // 2^63-byte frame
-      std::string("\x81\xFF\x00\x00\x00\x00\x00\x01\x86\xA0\x01\x02\x03\x04", 14),  // 100 kB text: over the limit
-      std::string("\x89\xFE\x01\x00\x01\x02\x03\x04", 8),                  // 256-byte ping (control max is 125)
+      std::string("\x81\xFF\x00\x00\x00\x00\x00\x01\x86\xA0\x01\x02\x03\x04",
+                  14),                                     // 100 kB text: over the limit
+      std::string("\x89\xFE\x01\x00\x01\x02\x03\x04", 8),  // 256-byte ping (control max is 125)
   };
   for (const std::string& frame : frames) {
     RawSocket socket(port());
@@ -522,12 +544,14 @@ TEST_F(SecurityTest, InvalidWebSocketFrames_CloseOnlyThatConnection) {
 TEST_F(SecurityTest, UnknownSessionIds_Are404OnEveryRoute) {
   start();
   const std::string id = kUnknownId;
-  for (const std::string& target : std::vector<std::string>{"/api/results/" + id, "/api/download/" + id, "/api/video/" + id,
-                                   "/api/export/" + id + "/results.json", "/api/session/" + id}) {
+  for (const std::string& target :
+       std::vector<std::string>{"/api/results/" + id, "/api/download/" + id, "/api/video/" + id,
+                                "/api/export/" + id + "/results.json", "/api/session/" + id}) {
     EXPECT_EQ(status_of(get(target)), 404) << target;
   }
   EXPECT_EQ(status_of(exchange("DELETE /api/session/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")), 404);
-  EXPECT_EQ(status_of(exchange("POST /api/analyze/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")),
+  EXPECT_EQ(status_of(exchange("POST /api/analyze/" + id +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")),
             404);
   RawSocket socket(port());
   socket.send_bytes(websocket_upgrade("/ws/" + id));
@@ -552,7 +576,8 @@ TEST_F(SecurityTest, PathLikeIds_AreRefusedWithoutTouchingFiles) {
                                         std::string(kKnownId) + "%2f..",
                                         "%252e%252e"};
   for (const std::string& id : ids) {
-    for (const std::string& route : std::vector<std::string>{"/api/results/", "/api/download/", "/api/video/", "/api/session/"}) {
+    for (const std::string& route :
+         std::vector<std::string>{"/api/results/", "/api/download/", "/api/video/", "/api/session/"}) {
       const std::string response = get(route + id);
       const int status = status_of(response);
       EXPECT_TRUE(status == 400 || status == 404) << route << id << " -> " << status;
@@ -562,9 +587,10 @@ TEST_F(SecurityTest, PathLikeIds_AreRefusedWithoutTouchingFiles) {
         exchange("DELETE /api/session/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     EXPECT_TRUE(status_of(deleted) == 400 || status_of(deleted) == 404) << id;
   }
-  for (const std::string& target : std::vector<std::string>{"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
-                                   "/vendor/swagger-ui/../../../../etc/passwd", "/.%2e/.%2e/etc/passwd",
-                                   "/vendor/swagger-ui/%2e%2e/%2e%2e/package.json", "/node_modules/swagger-ui-dist/package.json"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
+           "/vendor/swagger-ui/../../../../etc/passwd", "/.%2e/.%2e/etc/passwd",
+           "/vendor/swagger-ui/%2e%2e/%2e%2e/package.json", "/node_modules/swagger-ui-dist/package.json"}) {
     const std::string response = get(target);
     const int status = status_of(response);
     EXPECT_TRUE(status == 400 || status == 404) << target << " -> " << status;

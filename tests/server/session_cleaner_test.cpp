@@ -86,8 +86,8 @@ TEST_F(SessionCleanerTest, NoLimits_RemovesNothing) {
 }
 
 void set_change_time(const fs::path& dir, int64_t unix_ms) {
-  const auto time = std::chrono::file_clock::from_sys(std::chrono::sys_time<std::chrono::milliseconds>(
-      std::chrono::milliseconds(unix_ms)));
+  const auto time = std::chrono::file_clock::from_sys(
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(unix_ms)));
   for (const auto& entry : fs::directory_iterator(dir)) fs::last_write_time(entry.path(), time);
   fs::last_write_time(dir, time);
 }

@@ -198,15 +198,16 @@ class ScaleOutTest : public ::testing::Test {
         "--XyZzY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dance.mp4\"\r\n"
         "Content-Type: video/mp4\r\n\r\n" +
         read_file(clip) + "\r\n--XyZzY--\r\n";
-    const test::HttpReply reply = request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
+    const test::HttpReply reply =
+        request(http::verb::post, "/api/upload", body, "multipart/form-data; boundary=XyZzY");
     EXPECT_EQ(reply.status, 200) << reply.body;
     const json answer = reply.json_body();
     return answer.is_object() ? answer.value("session_id", "") : "";
   }
 
   void analyze(const std::string& id) {
-    const test::HttpReply reply = request(http::verb::post, "/api/analyze/" + id, R"({"model":"lite","write_video":false})",
-                          "application/json");
+    const test::HttpReply reply = request(http::verb::post, "/api/analyze/" + id,
+                                          R"({"model":"lite","write_video":false})", "application/json");
     EXPECT_EQ(reply.status, 202) << reply.body;
   }
 
@@ -366,8 +367,9 @@ TEST_F(ScaleOutTest, DeletedSession_StopsItsJobOnTheWorkerWithinASecond) {
   const auto deleted_at = Clock::now();
   EXPECT_EQ(request(http::verb::delete_, "/api/session/" + id).status, 200);
   // The worker's next heartbeat (every 0.5 s) finds the row gone and stops the job.
-  ASSERT_TRUE(wait_for([&] { return worker.log().find("job " + id + " is no longer ours") != std::string::npos; },
-                       std::chrono::seconds(5)))
+  ASSERT_TRUE(
+      wait_for([&] { return worker.log().find("job " + id + " is no longer ours") != std::string::npos; },
+               std::chrono::seconds(5)))
       << worker.log();
   const double noticed_after_s = std::chrono::duration<double>(Clock::now() - deleted_at).count();
   EXPECT_LT(noticed_after_s, 2.0);  // ~0.5 s idle; generous for a loaded 2-core machine
@@ -379,7 +381,8 @@ TEST_F(ScaleOutTest, DeletedSession_StopsItsJobOnTheWorkerWithinASecond) {
       std::chrono::seconds(15)))
       << worker.log();
   const double stopped_after_s = std::chrono::duration<double>(Clock::now() - deleted_at).count();
-  std::printf("job told to stop %.2f s and ended %.2f s after the DELETE\n", noticed_after_s, stopped_after_s);
+  std::printf("job told to stop %.2f s and ended %.2f s after the DELETE\n", noticed_after_s,
+              stopped_after_s);
   EXPECT_EQ(count_of(worker.log(), "job " + id + " completed"), 0);
   EXPECT_FALSE(fs::exists(root_ / "data" / "sessions" / id));
 }

@@ -7,11 +7,11 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -49,7 +49,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     db_path_ = dir_ / "dancedynamics.db";
     if (GetParam() == "postgres") {
       auto& server = testing_pg::ThrowawayPostgres::instance();
-      if (server.url().empty() && server.why().starts_with("no PostgreSQL binaries")) GTEST_SKIP() << server.why();
+      if (server.url().empty() && server.why().starts_with("no PostgreSQL binaries"))
+        GTEST_SKIP() << server.why();
       ASSERT_FALSE(server.url().empty()) << server.why();
       database_url_ = server.fresh_database();
       ASSERT_FALSE(database_url_.empty()) << server.why();
@@ -134,7 +135,8 @@ TEST_P(StoreTest, DeleteSession_RemovesRowAndEmitsDeleted) {
   auto store = open();
   ASSERT_TRUE(store->create_session(make_session("aa")));
   std::vector<SessionEventType> events;
-  auto subscription = store->subscribe("aa", [&](const SessionEvent& event) { events.push_back(event.type); });
+  auto subscription =
+      store->subscribe("aa", [&](const SessionEvent& event) { events.push_back(event.type); });
   ASSERT_TRUE(store->delete_session("aa"));
   EXPECT_EQ(store->get_session("aa").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store->delete_session("aa").error().code, ErrorCode::kNotFound);
@@ -153,7 +155,8 @@ TEST_P(StoreTest, Queue_IsFifoWithPositions) {
   EXPECT_EQ(*store->queue_position("c"), 3);
 
   std::vector<SessionEventType> a_events;
-  auto subscription = store->subscribe("a", [&](const SessionEvent& event) { a_events.push_back(event.type); });
+  auto subscription =
+      store->subscribe("a", [&](const SessionEvent& event) { a_events.push_back(event.type); });
   auto first = store->claim_next_job();
   ASSERT_TRUE(first.has_value());
   ASSERT_TRUE(first->has_value());
@@ -232,7 +235,8 @@ TEST_P(StoreTest, UnsubscribedListener_GetsNoEvents) {
 TEST_F(SqliteStoreTest, Reopen_KeepsResultsFailsInterruptedAndKeepsQueued) {
   {
     auto store = open();
-    for (const char* id : {"done", "running", "waiting"}) ASSERT_TRUE(store->create_session(make_session(id)));
+    for (const char* id : {"done", "running", "waiting"})
+      ASSERT_TRUE(store->create_session(make_session(id)));
     ASSERT_TRUE(store->enqueue_job("done", nlohmann::json::object()));
     ASSERT_TRUE(store->claim_next_job());
     ASSERT_TRUE(store->complete_job("done", R"({"ok":true})", SessionOutputs{}));
@@ -276,11 +280,13 @@ TEST_F(SqliteStoreTest, OpenVersionOneDatabase_MigratesAndKeepsRows) {
   const char* v1 =
       "CREATE TABLE sessions (id TEXT PRIMARY KEY NOT NULL, filename TEXT NOT NULL, input_path TEXT NOT NULL,"
       " output_dir TEXT NOT NULL, status TEXT NOT NULL, video_info TEXT NOT NULL DEFAULT '{}',"
-      " options TEXT NOT NULL DEFAULT '{}', progress TEXT NOT NULL DEFAULT '{}', results TEXT NOT NULL DEFAULT '',"
+      " options TEXT NOT NULL DEFAULT '{}', progress TEXT NOT NULL DEFAULT '{}', results TEXT NOT NULL "
+      "DEFAULT '',"
       " error TEXT NOT NULL DEFAULT '', results_json_path TEXT NOT NULL DEFAULT '',"
       " landmarks_csv_path TEXT NOT NULL DEFAULT '', landmarks_json_path TEXT NOT NULL DEFAULT '',"
       " overlay_mp4_path TEXT NOT NULL DEFAULT '', thumbnail_jpg_path TEXT NOT NULL DEFAULT '',"
-      " size_bytes INTEGER NOT NULL DEFAULT 0, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL,"
+      " size_bytes INTEGER NOT NULL DEFAULT 0, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT "
+      "NULL,"
       " queued_seq INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX sessions_by_status ON sessions(status, queued_seq);"
       "INSERT INTO sessions (id, filename, input_path, output_dir, status, created_at_ms, updated_at_ms)"
@@ -296,8 +302,8 @@ TEST_F(SqliteStoreTest, OpenVersionOneDatabase_MigratesAndKeepsRows) {
   EXPECT_EQ(session->filename, "a.mp4");
   ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sessions_by_created'", -1, &stmt,
-                               nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sessions_by_created'",
+                               -1, &stmt, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);

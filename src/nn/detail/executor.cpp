@@ -245,8 +245,10 @@ class XnnpackModel final : public GraphModel {
 
     // Yielding after each run puts the workers to sleep instead of spinning, so they leave the
     // cores to the decoder and encoder threads between frames.
-    DD_TRY(xnn_check(xnn_create_runtime_v2(subgraph, static_cast<pthreadpool_t>(thread_pool_->native_handle()),
-                                           XNN_FLAG_YIELD_WORKERS, &runtime_), "create the runtime"));
+    DD_TRY(
+        xnn_check(xnn_create_runtime_v2(subgraph, static_cast<pthreadpool_t>(thread_pool_->native_handle()),
+                                        XNN_FLAG_YIELD_WORKERS, &runtime_),
+                  "create the runtime"));
     std::vector<xnn_external_value> externals;
     for (size_t t = 0; t < graph_.tensors.size(); ++t) {
       if (external[t] && ids[t] != XNN_INVALID_VALUE_ID)

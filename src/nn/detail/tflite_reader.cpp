@@ -610,7 +610,8 @@ class Reader {
     // options carry a depth multiplier.
     auto read_convolution = [&](OpType type, const auto* o) -> Status {
       DD_TRY(need_options(o));
-      if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0) return invalid("needs input, filter and bias");
+      if (inputs.size() < 2 || inputs.size() > 3 || inputs[1] < 0)
+        return invalid("needs input, filter and bias");
       op.type = type;
       op.inputs.resize(3, -1);
       op.stride_h = o->stride_h();
@@ -624,7 +625,8 @@ class Reader {
         if (o->depth_multiplier() != 0 && filter.shape[3] != input.shape[3] * o->depth_multiplier())
           return invalid("depth multiplier does not match the filter");
       }
-      if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1], filter.shape[2]))
+      if (!valid_window(op.stride_h, op.stride_w, op.dilation_h, op.dilation_w, filter.shape[1],
+                        filter.shape[2]))
         return invalid("stride, dilation or filter size out of range");
       apply_padding(op, o->padding(), input.shape, filter.shape[1], filter.shape[2]);
       return ok_status();
