@@ -321,6 +321,7 @@ describe('DanceDynamics web app', () => {
     const row = page.locator(`.session[data-session-id="${id}"]`);
     await row.waitFor();
     assert.match(await row.textContent(), /Uploaded/);
+    page.once('dialog', (dialog) => dialog.accept()); // delete asks first
     await row.locator('button', { hasText: 'Delete' }).click();
     await page.locator('.toast-success').waitFor();
     await page.waitForFunction((sid) => !document.querySelector(`.session[data-session-id="${sid}"]`), id);

@@ -395,6 +395,12 @@ function setText(id, text) {
   $(id).textContent = text;
 }
 
+/** Sets a figure that may be words ("No beat found") instead of a number; words get a quieter style. */
+function setFigure(id, text, isWords) {
+  $(id).textContent = text;
+  $(id).classList.toggle('words', isWords);
+}
+
 function setMeter(id, score) {
   $(id).style.width = `${Number.isFinite(score) ? Math.max(0, Math.min(100, score)) : 0}%`;
 }
@@ -444,18 +450,19 @@ function renderResults(id, r, downloadUrl) {
   renderBodyPartBars($('body-bars'), move.body_part_activity, 'activity', r.summary?.most_active_body_part);
 
   // Rhythm and music.
-  setText('rhythm-bpm', rhythm.has_rhythm === false ? 'No steady rhythm' : formatBpm(rhythm.estimated_bpm));
+  setFigure('rhythm-bpm', rhythm.has_rhythm === false ? 'No steady rhythm' : formatBpm(rhythm.estimated_bpm), rhythm.has_rhythm === false);
   setText('rhythm-consistency', Number.isFinite(rhythm.rhythm_consistency) ? `${formatScore(rhythm.rhythm_consistency)} / 100` : '—');
   setText('rhythm-peaks', Number.isFinite(rhythm.peak_count) ? `${rhythm.peak_count} in ${formatDuration(duration)}` : '—');
   const alignment = music.alignment ?? {};
   const musicWords = describeMusic(music, info.has_audio);
   const noBeat = !(Number.isFinite(music.bpm) && music.bpm > 0) || musicWords.tempo === 'No beat found';
-  setText('music-bpm', musicWords.tempo);
+  setFigure('music-bpm', musicWords.tempo, noBeat);
   const onBeat = Number.isFinite(alignment.on_beat_share) ? `${formatShare(alignment.on_beat_share)} on the beat`
     : Number.isFinite(alignment.beat_align_score) ? `${formatScore(alignment.beat_align_score)} / 100` : null;
   const noAlignment = noBeat ? 'no beat to align to' : 'no accents to align';
-  setText('music-alignment', onBeat ?? noAlignment);
-  setText('music-offset', Number.isFinite(alignment.mean_offset_ms) ? formatOffsetMs(alignment.mean_offset_ms) : noAlignment);
+  setFigure('music-alignment', onBeat ?? noAlignment, !onBeat);
+  const hasOffset = Number.isFinite(alignment.mean_offset_ms);
+  setFigure('music-offset', hasOffset ? formatOffsetMs(alignment.mean_offset_ms) : noAlignment, !hasOffset);
   setText('music-note', musicWords.note);
 
   // Downloads. download_url null: the analysis wrote no overlay video.
@@ -588,10 +595,11 @@ async function refreshSessions() {
     thumb.loading = 'lazy';
     thumb.width = 64;
     thumb.height = 36;
+    // An empty tile where there is no picture (yet): the rows stay aligned.
     if (s.kind === 'analysis' && s.status === 'completed') {
-      thumb.addEventListener('error', () => { thumb.style.visibility = 'hidden'; }, { once: true });
+      thumb.addEventListener('error', () => thumb.removeAttribute('src'), { once: true });
       thumb.src = api.urls.thumbnail(s.id);
-    } else thumb.style.visibility = 'hidden';
+    }
     const main = document.createElement('div');
     main.className = 'session-main';
     const name = document.createElement('span');

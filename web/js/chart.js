@@ -222,13 +222,13 @@ export function createTimelineChart(canvas, timeline, durationS, onSeek, options
   const readout = options.readout;
   const showReadout = (s) => {
     if (!readout) return;
-    const i = nearestIndex(t, s);
-    if (s === null || i < 0) {
+    if (s === null) {
       readout.textContent = '';
       return;
     }
+    const i = nearestIndex(t, s);
     const parts = [`${s.toFixed(1)} s`];
-    if (types[i]) parts.push(types[i]);
+    if (i >= 0 && types[i]) parts.push(types[i]);
     if (Number.isFinite(intensity[i])) parts.push(`${valueName} ${Math.round(intensity[i])} / 100`);
     if (Number.isFinite(velocity[i])) parts.push(`velocity ${velocity[i].toFixed(3)}${options.velocityUnit ? ` ${options.velocityUnit}` : ''}`);
     readout.textContent = parts.join(' · ');

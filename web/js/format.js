@@ -96,10 +96,16 @@ export function formatLimitDuration(seconds) {
   return s ? `${m} min ${s} s` : `${m} min`;
 }
 
-/** Returns a message with any absolute file path in it replaced by "(file)": paths mean nothing to a dancer. */
+/**
+ * Returns a message without the absolute file paths in it: a trailing ": /path" goes, any other
+ * becomes "(file)". Paths mean nothing to a dancer and tell a stranger about the server.
+ */
 export function withoutPaths(message) {
   if (typeof message !== 'string') return '';
-  return message.replace(/(^|[\s:(=])\/(?:[^\s/:]+\/)+[^\s:)]*/g, '$1(file)');
+  const path = String.raw`\/(?:[^\s/:]+\/)+[^\s:)]*`;
+  return message
+    .replace(new RegExp(String.raw`:\s*${path}\s*$`), '')
+    .replace(new RegExp(String.raw`(^|[\s:(=])${path}`, 'g'), '$1(file)');
 }
 
 /** Returns a 0-100 body-part score as "72 / 100"; a dash when missing. */
