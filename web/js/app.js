@@ -144,7 +144,8 @@ function upload(file) {
       setProgress(bar, fill, 1);
       const info = [body.resolution, Number.isFinite(body.duration) ? formatDuration(body.duration) : null,
         Number.isFinite(body.fps) ? `${Math.round(body.fps)} fps` : null].filter(Boolean).join(' · ');
-      label.textContent = `Uploaded${info ? ` — ${info}` : ''}. Ready to analyse.`;
+      const warnings = (Array.isArray(body.warnings) ? body.warnings : []).filter((w) => typeof w === 'string' && w);
+      label.textContent = `Uploaded${info ? ` — ${info}` : ''}. Ready to analyse.${warnings.length ? ` Note: ${warnings.map(withoutPaths).join('; ')}` : ''}`;
       $('dropzone').dataset.state = 'ready';
       $('start-button').disabled = false;
       $('start-button').focus();

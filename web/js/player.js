@@ -44,7 +44,7 @@ export function attachPlayer({ driver, videos, boxes, chart, fps, duration, beat
   };
   let loop = null;
   let pendingA = null;
-  let frame = 0;
+  let timer = 0;
 
   const now = () => chart.target();
   const seek = (s) => chart.seek(Math.min(duration, Math.max(0, s)));
@@ -96,17 +96,20 @@ export function attachPlayer({ driver, videos, boxes, chart, fps, duration, beat
     pendingA = null;
     showLoop();
   };
-  // While looping, watch every animation frame: timeupdate comes only ~4 times a second.
-  const watchLoop = () => {
-    frame = 0;
+  // While playing, check the loop every 40 ms: timeupdate comes only ~4 times a second, and
+  // animation frames stall on a busy machine.
+  const checkLoop = () => {
     const video = driver();
     const target = loopSeek(video.currentTime, loop);
     if (target !== null && !video.seeking) video.currentTime = target;
-    if (!video.paused) frame = requestAnimationFrame(watchLoop);
   };
   const onPlay = () => {
     refreshTime();
-    if (!frame) frame = requestAnimationFrame(watchLoop);
+    if (!timer) timer = setInterval(checkLoop, 40);
+  };
+  const onPause = () => {
+    clearInterval(timer);
+    timer = 0;
   };
   const toggleMirror = () => {
     const mirrored = $('mirror-toggle').getAttribute('aria-pressed') !== 'true';
@@ -140,6 +143,8 @@ export function attachPlayer({ driver, videos, boxes, chart, fps, duration, beat
   for (const video of videos) {
     for (const type of ['play', 'pause', 'timeupdate', 'seeked', 'loadedmetadata']) on(video, type, refreshTime);
     on(video, 'play', onPlay);
+    on(video, 'pause', onPause);
+    on(video, 'timeupdate', checkLoop);
     on(video, 'click', togglePlay);
   }
   on(document, 'keydown', (event) => {
@@ -166,7 +171,7 @@ export function attachPlayer({ driver, videos, boxes, chart, fps, duration, beat
   for (const box of boxes) box.classList.remove('mirrored');
   refreshTime();
   return () => {
-    cancelAnimationFrame(frame);
+    onPause();
     cleanups.forEach((fn) => fn());
   };
 }
