@@ -284,6 +284,7 @@ describe('results page as a practice tool', () => {
     await page.waitForSelector('#limits-hint:not([hidden])');
     assert.equal(await text(page, '#limit-duration'), '45 s');
     assert.equal(await text(page, '#limit-size'), '50.0 MB');
+    await shot(page, 'practice-desktop-upload');
     let uploads = 0;
     page.on('request', (r) => { if (r.url().endsWith('/api/upload')) uploads += 1; });
     const long = makeVideo(mediaDir, { name: 'whole song.mp4', seconds: kMaxDurationS + 5, size: '160x120', fps: 5, audio: false });
