@@ -590,16 +590,18 @@ async function refreshSessions() {
     const li = document.createElement('li');
     li.className = 'session';
     li.dataset.sessionId = s.id;
-    const thumb = document.createElement('img');
+    // A tile that keeps its place when there is no picture (yet), so the rows stay aligned.
+    const thumb = document.createElement('span');
     thumb.className = 'session-thumb';
-    thumb.alt = '';
-    thumb.loading = 'lazy';
-    thumb.width = 64;
-    thumb.height = 36;
-    // An empty tile where there is no picture (yet): the rows stay aligned.
     if (s.kind === 'analysis' && s.status === 'completed') {
-      thumb.addEventListener('error', () => thumb.removeAttribute('src'), { once: true });
-      thumb.src = api.urls.thumbnail(s.id);
+      const img = document.createElement('img');
+      img.alt = '';
+      img.loading = 'lazy';
+      img.width = 64;
+      img.height = 36;
+      img.addEventListener('error', () => img.remove(), { once: true });
+      img.src = api.urls.thumbnail(s.id);
+      thumb.append(img);
     }
     const main = document.createElement('div');
     main.className = 'session-main';
