@@ -138,7 +138,9 @@ describe('Compare with a reference', () => {
       v.muted = true;
       await v.play();
       const t0 = v.currentTime;
-      await new Promise((res) => setTimeout(res, 600));
+      // Only metadata is preloaded: on a busy machine the video may take a while to buffer.
+      const until = performance.now() + 15000;
+      while (v.currentTime <= t0 && performance.now() < until) await new Promise((res) => setTimeout(res, 50));
       v.pause();
       return { readyState: v.readyState, t0, t1: v.currentTime, width: v.videoWidth, height: v.videoHeight };
     });
