@@ -231,8 +231,6 @@ describe('results page as a practice tool', () => {
         r.rhythm_analysis.peak_count = 6;
         r.rhythm_analysis.rhythm_consistency = 74;
       });
-      const thumbnails = [];
-      page.on('request', (request) => { if (request.url().includes('/api/thumbnail/')) thumbnails.push(request.url()); });
       await go();
       await page.waitForSelector('#view-results:not([hidden])');
       await page.waitForSelector('#results-warnings:not([hidden])');
@@ -248,8 +246,11 @@ describe('results page as a practice tool', () => {
       await waitChartDrawn(page);
       await page.waitForTimeout(300);
       await shot(page, `practice-${name}-results`);
-      // The list asks for each completed analysis' thumbnail (an empty tile stays where there is none).
-      assert.ok(thumbnails.some((u) => u.endsWith(`/api/thumbnail/${sessionId}`)), `thumbnail requests: ${thumbnails}`);
+      // The list asks for each completed analysis' thumbnail once it is in view (an empty tile
+      // stays where there is none).
+      const asked = page.waitForRequest((r) => r.url().endsWith(`/api/thumbnail/${sessionId}`));
+      await page.locator(`.session[data-session-id="${sessionId}"]`).scrollIntoViewIfNeeded();
+      await asked;
       assert.deepEqual(errors, []);
       await context.close();
     }
