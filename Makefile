@@ -31,6 +31,8 @@ test-web: build
 	  DD_WEB_ARTIFACTS=$(abspath $(BUILD_DIR))/web-artifacts node --test browser.test.mjs
 	cd tests/web && DD_SERVER_BIN=$(abspath $(BUILD_DIR))/src/app/dancedynamics \
 	  DD_WEB_ARTIFACTS=$(abspath $(BUILD_DIR))/web-artifacts node --test compare.test.mjs
+	cd tests/web && DD_SERVER_BIN=$(abspath $(BUILD_DIR))/src/app/dancedynamics \
+	  DD_WEB_ARTIFACTS=$(abspath $(BUILD_DIR))/web-artifacts node --test practice.test.mjs
 
 $(ASAN_BUILD_DIR)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_SANITIZE=ON -DDD_BUILD_BENCH=OFF $(CMAKE_FLAGS)

@@ -663,12 +663,17 @@ ApiResponse Api::delete_session(const std::string& id) {
 ApiResponse Api::health() {
   auto counts = store_.queue_counts();
   if (!counts) return json_response(503, {{"status", "unhealthy"}, {"detail", counts.error().message}});
-  return json_response(200, {{"status", "healthy"},
-                             {"models_loaded", models_present_},
-                             {"timestamp", iso_time(now_ms())},
-                             {"active_sessions", counts->processing},
-                             {"queue_depth", counts->queued},
-                             {"version", kVersion}});
+  return json_response(
+      200,
+      {{"status", "healthy"},
+       {"models_loaded", models_present_},
+       {"timestamp", iso_time(now_ms())},
+       {"active_sessions", counts->processing},
+       {"queue_depth", counts->queued},
+       {"version", kVersion},
+       // The page shows these and checks a chosen file against them before uploading.
+       {"limits",
+        {{"max_file_size", config_.max_file_size}, {"max_video_duration", config_.max_video_duration_s}}}});
 }
 
 ApiResponse Api::static_file(const std::string& path) {

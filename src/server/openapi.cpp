@@ -156,14 +156,21 @@ json build() {
         {"video_url", {{"type", "string"}, {"nullable", true}}},
         {"websocket_url", {{"type", "string"}}},
         {"error", {{"type", "string"}}}}}};
-  schemas["Health"] = {{"type", "object"},
-                       {"properties",
-                        {{"status", {{"type", "string"}}},
-                         {"models_loaded", {{"type", "boolean"}}},
-                         {"timestamp", {{"type", "string"}, {"format", "date-time"}}},
-                         {"active_sessions", {{"type", "integer"}}},
-                         {"queue_depth", {{"type", "integer"}}},
-                         {"version", {{"type", "string"}}}}}};
+  schemas["Health"] = {
+      {"type", "object"},
+      {"properties",
+       {{"status", {{"type", "string"}}},
+        {"models_loaded", {{"type", "boolean"}}},
+        {"timestamp", {{"type", "string"}, {"format", "date-time"}}},
+        {"active_sessions", {{"type", "integer"}}},
+        {"queue_depth", {{"type", "integer"}}},
+        {"version", {{"type", "string"}}},
+        {"limits",
+         {{"type", "object"},
+          {"description", "What an upload may be: MAX_FILE_SIZE and MAX_VIDEO_DURATION"},
+          {"properties",
+           {{"max_file_size", {{"type", "integer"}, {"description", "largest upload in bytes"}}},
+            {"max_video_duration", {{"type", "number"}, {"description", "longest video in seconds"}}}}}}}}}};
 
   json paths;
   paths["/api/upload"]["post"] = {

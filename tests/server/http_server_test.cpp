@@ -266,6 +266,8 @@ TEST_F(ServerTest, Health_ReportsStatusQueueAndVersion) {
   EXPECT_EQ(body["queue_depth"], 0);
   EXPECT_FALSE(body["version"].get<std::string>().empty());
   EXPECT_EQ(body["timestamp"].get<std::string>().size(), 24u);  // 2026-01-01T00:00:00.000Z
+  EXPECT_EQ(body["limits"]["max_file_size"], config_.max_file_size);
+  EXPECT_EQ(body["limits"]["max_video_duration"], config_.max_video_duration_s);
   EXPECT_EQ(reply.headers["x-content-type-options"], "nosniff");
   EXPECT_NE(reply.headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
   EXPECT_EQ(reply.headers["referrer-policy"], "no-referrer");

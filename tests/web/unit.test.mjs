@@ -5,18 +5,19 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatOffsetMs, formatRelativeTime,
-  formatScore, formatShare, humanise,
+  describeMusic, estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatLimitDuration, formatOffsetMs,
+  formatOutOf100, formatRelativeTime, formatScore, formatShare, humanise, withoutPaths,
 } from '../../web/js/format.js';
+import { frameStepTime, loopSeek, parseAspect } from '../../web/js/player.js';
 import { backoffDelayMs } from '../../web/js/backoff.js';
 import { checkDuration, checkFile, extensionOf } from '../../web/js/validate.js';
-import { buildBands, linearScale, niceMax, timeAtX } from '../../web/js/chart.js';
+import { buildBands, linearScale, nearestIndex, niceMax, stepTime, timeAtX } from '../../web/js/chart.js';
 import { linkVideos, mapTime, planSync } from '../../web/js/sync.js';
 import { containRect, frameAt, kPoseConnections } from '../../web/js/skeleton.js';
 import { ProgressConnection, websocketUrl } from '../../web/js/socket.js';
 import {
   comparableSessions, describeOffset, describeTempo, formatDegrees, formatMoment, formatOffset, formatTempo,
-  weakestBodyPart, worstMoments,
+  isDifferentChoreography, weakestBodyPart, worstMoments,
 } from '../../web/js/compare.js';
 
 test('formatDuration gives m:ss, h:mm:ss and a dash for bad input', () => {
@@ -44,8 +45,10 @@ test('share, score, BPM, offset and fps formatting', () => {
   assert.equal(formatBpm(118.4), '118 BPM');
   assert.equal(formatBpm(92.25), '92.3 BPM');
   assert.equal(formatBpm(0), '—');
-  assert.equal(formatOffsetMs(35.4), '+35 ms');
-  assert.equal(formatOffsetMs(-12.6), '-13 ms');
+  assert.equal(formatOffsetMs(35.4), '35 ms late');
+  assert.equal(formatOffsetMs(-39), '39 ms early');
+  assert.equal(formatOffsetMs(-12.6), '13 ms early');
+  assert.equal(formatOffsetMs(3), 'on the beat');
   assert.equal(formatFps(24.46), '24.5 fps');
   assert.equal(humanise('left_arm'), 'Left arm');
 });
@@ -55,6 +58,11 @@ test('estimateEta prefers the server value and extrapolates otherwise', () => {
   assert.equal(estimateEta(0.25, 10, null), 30);
   assert.equal(estimateEta(0, 10, null), null);
   assert.equal(estimateEta(1, 10, null), 0);
+  // No estimate until it means something: never "0:00" at the first frame.
+  assert.equal(estimateEta(1 / 178, 0.4, 0), null, 'first frame, server says 0');
+  assert.equal(estimateEta(0.02, 10, 5), null, 'under 3% done');
+  assert.equal(estimateEta(0.5, 1, 4), null, 'under 3 s in');
+  assert.equal(estimateEta(0.5, 10, 0), 10, 'a zero from the server mid-way is ignored');
 });
 
 test('formatRelativeTime buckets ages and accepts seconds, ms and ISO strings', () => {
@@ -81,7 +89,7 @@ test('checkDuration leaves unknown durations to the server and rejects long ones
   const limits = { maxBytes: 1000, maxDurationS: 60 };
   assert.equal(checkDuration(NaN, limits), null);
   assert.equal(checkDuration(59.9, limits), null);
-  assert.match(checkDuration(61, limits), /limit is 60 s/);
+  assert.match(checkDuration(61, limits), /1 min 1 s long; this server takes up to 1 min/);
   assert.match(checkDuration(0, limits), /no frames/);
 });
 
@@ -459,7 +467,7 @@ test('moments and degrees format for the worst-moment list', () => {
   assert.equal(formatMoment(75.25), '1:15.3');
   assert.equal(formatMoment(59.96), '1:00.0');
   assert.equal(formatMoment(-1), '—');
-  assert.equal(formatDegrees(37.6), '38°');
+  assert.equal(formatDegrees(37.6), '38° off');
   assert.equal(formatDegrees(null), '—');
   const c = { worst_moments: [{ t_reference: 1.5, body_part: 'left_arm' }, { body_part: 'head' }, null] };
   assert.deepEqual(worstMoments(c).map((m) => m.t_reference), [1.5]);
@@ -470,4 +478,83 @@ test('weakestBodyPart names the lowest score, null without scores', () => {
   assert.equal(weakestBodyPart({ head: 90, torso: 95, left_arm: 40, right_arm: 88, left_leg: 70, right_leg: 71 }), 'left_arm');
   assert.equal(weakestBodyPart({ head: null }), null);
   assert.equal(weakestBodyPart(undefined), null);
+});
+
+test('limits read as a dancer says them', () => {
+  assert.equal(formatLimitDuration(45), '45 s');
+  assert.equal(formatLimitDuration(60), '1 min');
+  assert.equal(formatLimitDuration(150), '2 min 30 s');
+  assert.equal(formatLimitDuration(600), '10 min');
+  assert.equal(formatLimitDuration(NaN), '—');
+});
+
+test('messages never show a server path', () => {
+  const detail = 'not a decodable video: clip.mp4 (Invalid data found when processing input): /srv/data/sessions/81ab/input.mp4';
+  assert.equal(withoutPaths(detail), 'not a decodable video: clip.mp4 (Invalid data found when processing input)');
+  assert.equal(withoutPaths('cannot open /tmp/x.mp4 for reading'), 'cannot open (file) for reading');
+  assert.equal(withoutPaths('the limit is 100 MB'), 'the limit is 100 MB');
+  assert.equal(withoutPaths('only 40 of 178 frames could be decoded'), 'only 40 of 178 frames could be decoded');
+});
+
+test('scores read out of 100', () => {
+  assert.equal(formatOutOf100(72.4), '72 / 100');
+  assert.equal(formatOutOf100(null), '—');
+});
+
+test('the music card says in words when no beat is found and shows the tempo match', () => {
+  assert.deepEqual(describeMusic({ has_audio: false }, true).tempo, 'No sound');
+  assert.equal(describeMusic({ has_audio: true, bpm: null }).tempo, 'No beat found');
+  assert.match(describeMusic({ has_audio: true, bpm: null }).note, /no steady beat/);
+  const withReason = describeMusic({ has_audio: true, bpm: null, status: 'no_beat', reason: 'the music is too quiet' });
+  assert.equal(withReason.tempo, 'No beat found');
+  assert.equal(withReason.note, 'The music is too quiet.');
+  assert.equal(describeMusic({ has_audio: true, bpm: 118, status: 'no_beat' }).tempo, 'No beat found');
+  assert.equal(describeMusic({ has_audio: true, bpm: 124.2, tempo_match: true }).tempo, '124 BPM');
+  assert.match(describeMusic({ has_audio: true, bpm: 124, tempo_match: true }).note, /Tempo match: yes/);
+  assert.match(describeMusic({ has_audio: true, bpm: 124, tempo_match: false, tempo_ratio: 0.8 }).note, /Tempo match: no.*0\.80×/);
+  assert.equal(describeMusic({ has_audio: true, bpm: 124 }).note, '');
+});
+
+test('arrow keys step to the next or previous beat, or a second without beats', () => {
+  const beats = [0.5, 1.0, 1.5, 2.0];
+  assert.equal(stepTime(0, 1, beats, 3), 0.5);
+  assert.equal(stepTime(0.5, 1, beats, 3), 1.0, 'from a beat to the next, not the same one');
+  assert.equal(stepTime(1.01, 1, beats, 3), 1.5, 'within 20 ms counts as on the beat');
+  assert.equal(stepTime(1.2, -1, beats, 3), 1.0);
+  assert.equal(stepTime(2.5, 1, beats, 3), 3, 'past the last beat: one second, clamped');
+  assert.equal(stepTime(0.2, -1, beats, 3), 0);
+  assert.equal(stepTime(1.2, 1, [], 3), 2.2);
+  // Two quick presses: the second starts where the first asked to go.
+  assert.equal(stepTime(stepTime(0, 1, beats, 3), 1, beats, 3), 1.0);
+});
+
+test('the chart readout finds the nearest sample', () => {
+  assert.equal(nearestIndex([0, 0.1, 0.2, 0.3], 0.16), 2);
+  assert.equal(nearestIndex([0, 0.1, 0.2, 0.3], 9), 3);
+  assert.equal(nearestIndex([], 1), -1);
+});
+
+test('player: frame steps, loop and the clip shape', () => {
+  assert.ok(Math.abs(frameStepTime(1, 1, 25, 10) - 1.04) < 1e-9);
+  assert.ok(Math.abs(frameStepTime(1, -1, 25, 10) - 0.96) < 1e-9);
+  assert.equal(frameStepTime(0, -1, 25, 10), 0);
+  assert.ok(Math.abs(frameStepTime(0, 1, NaN, 10) - 1 / 30) < 1e-9, '30 fps when unknown');
+  assert.equal(frameStepTime(9.99, 1, 25, 10), 10);
+  assert.equal(loopSeek(2.0, { a: 1, b: 2 }), 1);
+  assert.equal(loopSeek(1.5, { a: 1, b: 2 }), null);
+  assert.equal(loopSeek(0.2, { a: 1, b: 2 }), 1, 'before A: back into the loop');
+  assert.equal(loopSeek(5, null), null);
+  assert.equal(parseAspect(720, 1280), 0.5625);
+  assert.equal(parseAspect(0, 0), 16 / 9);
+});
+
+test('compare: analyses without a person are not offered; a different dance is flagged', () => {
+  const sessions = [
+    { id: 'a', status: 'completed', kind: 'analysis', detectionRate: 0.9 },
+    { id: 'b', status: 'completed', kind: 'analysis', detectionRate: 0 },
+    { id: 'c', status: 'completed', kind: 'analysis' },
+  ];
+  assert.deepEqual(comparableSessions(sessions).map((s) => s.id), ['a', 'c']);
+  assert.equal(isDifferentChoreography({ different_choreography: true, offset_s: null }), true);
+  assert.equal(isDifferentChoreography({ offset_s: 0.4 }), false);
 });

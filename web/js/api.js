@@ -132,4 +132,5 @@ export const urls = {
   video: (id) => `/api/video/${encodeURIComponent(id)}`,
   overlay: (id) => `/api/download/${encodeURIComponent(id)}`,
   export: (id, name) => `/api/export/${encodeURIComponent(id)}/${name}`,
+  thumbnail: (id) => `/api/thumbnail/${encodeURIComponent(id)}`,
 };

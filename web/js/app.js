@@ -7,13 +7,14 @@ import { toast } from './toast.js';
 import { renderBodyPartBars } from './body_bars.js';
 import { checkDuration, checkFile, kDefaultLimits } from './validate.js';
 import {
-  estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatOffsetMs,
-  formatRelativeTime, formatScore, formatShare, humanise,
+  describeMusic, estimateEta, formatBpm, formatBytes, formatDuration, formatFps, formatLimitDuration, formatOffsetMs,
+  formatRelativeTime, formatScore, formatShare, humanise, withoutPaths,
 } from './format.js';
 import { ProgressConnection, websocketUrl } from './socket.js';
 import { linkVideos } from './sync.js';
 import { attachSkeleton } from './skeleton.js';
 import { createTimelineChart, kMovementColours } from './chart.js';
+import { attachPlayer, parseAspect } from './player.js';
 import { comparePickerRequest, fillComparePicker, renderComparison } from './compare_view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,6 +31,7 @@ const state = {
   names: new Map(), // session id -> file name, from the last session list
   kinds: new Map(), // session id -> 'analysis' | 'comparison', from the last session list
   sessions: [], // the last session list
+  detection: new Map(), // analysis id -> detection rate, read once from its results for the compare picker
   releaseComparison: null, // releases the comparison view (video, chart listeners)
 };
 
@@ -54,7 +56,7 @@ function setProgress(bar, fill, share) {
 }
 
 function reportError(title, error) {
-  toast('error', title, error instanceof Error ? error.message : String(error));
+  toast('error', title, withoutPaths(error instanceof Error ? error.message : String(error)));
 }
 
 // ---------- upload ----------
@@ -142,7 +144,8 @@ function upload(file) {
       setProgress(bar, fill, 1);
       const info = [body.resolution, Number.isFinite(body.duration) ? formatDuration(body.duration) : null,
         Number.isFinite(body.fps) ? `${Math.round(body.fps)} fps` : null].filter(Boolean).join(' · ');
-      label.textContent = `Uploaded${info ? ` — ${info}` : ''}. Ready to analyse.`;
+      const warnings = (Array.isArray(body.warnings) ? body.warnings : []).filter((w) => typeof w === 'string' && w);
+      label.textContent = `Uploaded${info ? ` — ${info}` : ''}. Ready to analyse.${warnings.length ? ` Note: ${warnings.map(withoutPaths).join('; ')}` : ''}`;
       $('dropzone').dataset.state = 'ready';
       $('start-button').disabled = false;
       $('start-button').focus();
@@ -153,7 +156,7 @@ function upload(file) {
       state.upload = null;
       $('dropzone').dataset.state = 'error';
       $('file-card').dataset.state = 'error';
-      label.textContent = `Upload failed: ${error.message}`;
+      label.textContent = `Upload failed: ${withoutPaths(error.message)}`;
       reportError('Upload failed', error);
     },
   );
@@ -236,7 +239,7 @@ function openProcessing(id, filename, wsPath, kind = 'analysis') {
     },
     onError: (message) => {
       stopConnection();
-      toast('error', comparing ? 'The comparison failed' : 'The analysis failed', message);
+      toast('error', comparing ? 'The comparison failed' : 'The analysis failed', withoutPaths(message));
       if (comparing) {
         openComparePicker();
       } else {
@@ -279,6 +282,24 @@ function openComparePicker() {
   if (location.hash !== '#/compare') history.replaceState(null, '', '#/compare');
   fillComparePicker(state.sessions);
   showView('compare');
+  learnDetectionRates();
+}
+
+/** Reads the detection rate of completed analyses the list does not give, so the picker leaves out those without a person. */
+async function learnDetectionRates() {
+  const unknown = state.sessions.filter((s) => s.kind === 'analysis' && s.status === 'completed' && s.detectionRate === undefined);
+  if (unknown.length === 0) return;
+  await Promise.all(unknown.map(async (s) => {
+    try {
+      const body = await api.getResults(s.id);
+      const rate = body?.results?.processing?.detection_rate;
+      if (Number.isFinite(rate)) {
+        state.detection.set(s.id, rate);
+        s.detectionRate = rate;
+      }
+    } catch { /* unknown: it stays offered and the server decides */ }
+  }));
+  if (document.body.dataset.view === 'compare') fillComparePicker(state.sessions);
 }
 
 async function startComparison(event) {
@@ -375,6 +396,12 @@ function setText(id, text) {
   $(id).textContent = text;
 }
 
+/** Sets a figure that may be words ("No beat found") instead of a number; words get a quieter style. */
+function setFigure(id, text, isWords) {
+  $(id).textContent = text;
+  $(id).classList.toggle('words', isWords);
+}
+
 function setMeter(id, score) {
   $(id).style.width = `${Number.isFinite(score) ? Math.max(0, Math.min(100, score)) : 0}%`;
 }
@@ -398,6 +425,13 @@ function renderResults(id, r, downloadUrl) {
     Number.isFinite(proc.realtime_factor) ? `${proc.realtime_factor.toFixed(2)}× real time` : null,
   ].filter(Boolean).join(' · '));
   $('no-pose-note').hidden = !(proc.detection_rate === 0 || !move.movement_type);
+  const warnings = (Array.isArray(r.warnings) ? r.warnings : []).filter((w) => typeof w === 'string' && w);
+  $('results-warnings').hidden = warnings.length === 0;
+  $('results-warnings-list').replaceChildren(...warnings.map((w) => {
+    const li = document.createElement('li');
+    li.textContent = withoutPaths(w);
+    return li;
+  }));
 
   // Cards.
   setText('card-movement', move.movement_type || '—');
@@ -417,18 +451,20 @@ function renderResults(id, r, downloadUrl) {
   renderBodyPartBars($('body-bars'), move.body_part_activity, 'activity', r.summary?.most_active_body_part);
 
   // Rhythm and music.
-  setText('rhythm-bpm', rhythm.has_rhythm === false ? 'No steady rhythm' : formatBpm(rhythm.estimated_bpm));
-  setText('rhythm-consistency', Number.isFinite(rhythm.rhythm_consistency) ? `${formatScore(rhythm.rhythm_consistency)}/100` : '—');
-  setText('rhythm-peaks', Number.isFinite(rhythm.peak_count) ? String(rhythm.peak_count) : '—');
+  setFigure('rhythm-bpm', rhythm.has_rhythm === false ? 'No steady rhythm' : formatBpm(rhythm.estimated_bpm), rhythm.has_rhythm === false);
+  setText('rhythm-consistency', Number.isFinite(rhythm.rhythm_consistency) ? `${formatScore(rhythm.rhythm_consistency)} / 100` : '—');
+  setText('rhythm-peaks', Number.isFinite(rhythm.peak_count) ? `${rhythm.peak_count} in ${formatDuration(duration)}` : '—');
   const alignment = music.alignment ?? {};
-  const hasAudio = music.has_audio ?? info.has_audio;
-  setText('music-bpm', formatBpm(music.bpm));
-  const onBeat = Number.isFinite(alignment.on_beat_share) ? formatShare(alignment.on_beat_share) + ' on beat'
-    : Number.isFinite(alignment.beat_align_score) ? `${formatScore(alignment.beat_align_score)}/100` : '—';
-  setText('music-alignment', onBeat);
-  setText('music-offset', formatOffsetMs(alignment.mean_offset_ms));
-  setText('music-note', hasAudio === false ? 'This video has no sound track.'
-    : Number.isFinite(music.tempo_match) ? `Tempo match ${formatScore(music.tempo_match > 1 ? music.tempo_match : music.tempo_match * 100)}/100` : '');
+  const musicWords = describeMusic(music, info.has_audio);
+  const noBeat = !(Number.isFinite(music.bpm) && music.bpm > 0) || musicWords.tempo === 'No beat found';
+  setFigure('music-bpm', musicWords.tempo, noBeat);
+  const onBeat = Number.isFinite(alignment.on_beat_share) ? `${formatShare(alignment.on_beat_share)} on the beat`
+    : Number.isFinite(alignment.beat_align_score) ? `${formatScore(alignment.beat_align_score)} / 100` : null;
+  const noAlignment = noBeat ? 'no beat to align to' : 'no accents to align';
+  setFigure('music-alignment', onBeat ?? noAlignment, !onBeat);
+  const hasOffset = Number.isFinite(alignment.mean_offset_ms);
+  setFigure('music-offset', hasOffset ? formatOffsetMs(alignment.mean_offset_ms) : noAlignment, !hasOffset);
+  setText('music-note', musicWords.note);
 
   // Downloads. download_url null: the analysis wrote no overlay video.
   const overlayUrl = downloadUrl === null ? null : downloadUrl || api.urls.overlay(id);
@@ -441,12 +477,17 @@ function renderResults(id, r, downloadUrl) {
   const original = $('video-original');
   const overlay = $('video-overlay');
   const missing = (video) => () => { video.closest('.video-box').dataset.missing = 'true'; };
+  // The boxes take the clip's shape, so a portrait dance is shown tall, not shrunk into 16:9.
+  const aspect = parseAspect(info.width, info.height);
+  for (const box of [$('original-box'), $('overlay-box')]) box.style.setProperty('--aspect', String(aspect));
+  $('video-grid').classList.toggle('portrait', aspect < 1);
   original.addEventListener('error', missing(original), { once: true });
   overlay.addEventListener('error', missing(overlay), { once: true });
   original.src = api.urls.video(id);
   if (overlayUrl) overlay.src = overlayUrl;
   else missing(overlay)();
   overlay.muted = true; // one sound track: the original's
+  original.muted = false;
   state.teardown.push(linkVideos(original, overlay));
 
   const toggle = $('skeleton-toggle');
@@ -475,7 +516,7 @@ function renderResults(id, r, downloadUrl) {
     li.append(type);
     legend.append(li);
   }
-  for (const [label, cls] of [['Intensity', 'line-intensity'], ['Velocity (relative)', 'line-velocity']]) {
+  for (const [label, cls] of [['Intensity (0–100, left scale)', 'line-intensity'], ['Velocity (right scale)', 'line-velocity']]) {
     const li = document.createElement('li');
     li.innerHTML = `<span class="swatch-line ${cls}"></span>`;
     li.append(label);
@@ -484,20 +525,29 @@ function renderResults(id, r, downloadUrl) {
   // Seek through whichever video has media (the sync link moves the other one).
   const driver = () => (original.readyState > 0 || overlay.readyState === 0 ? original : overlay);
   const seek = (t) => { driver().currentTime = t; };
-  const chart = createTimelineChart($('timeline-chart'), r.timeline, duration, seek);
+  const beats = Array.isArray(music.beat_times) ? music.beat_times : [];
+  // A fresh canvas: no listener of an earlier result stays on it.
+  const canvas = $('timeline-chart').cloneNode(false);
+  $('timeline-chart').replaceWith(canvas);
+  const chart = createTimelineChart(canvas, r.timeline, duration, seek,
+    { beats, readout: $('timeline-readout'), velocityUnit: 'per 1/30 s' });
+  $('timeline-readout').textContent = '';
   const onTime = (event) => { if (event.target === driver()) chart.setTime(event.target.currentTime); };
-  const onResize = () => chart.redraw();
   for (const video of [original, overlay]) {
     video.addEventListener('timeupdate', onTime);
     video.addEventListener('seeked', onTime);
   }
-  window.addEventListener('resize', onResize);
+  const releasePlayer = attachPlayer({
+    driver, videos: [original, overlay], boxes: [$('original-box'), $('overlay-box')], chart,
+    fps: Number(info.fps), duration: Number.isFinite(duration) && duration > 0 ? duration : 0, beats,
+  });
   state.teardown.push(() => {
     for (const video of [original, overlay]) {
       video.removeEventListener('timeupdate', onTime);
       video.removeEventListener('seeked', onTime);
     }
-    window.removeEventListener('resize', onResize);
+    releasePlayer();
+    chart.destroy();
   });
 }
 
@@ -514,6 +564,7 @@ function sessionsOf(body) {
       progress: s.progress,
       error: s.status === 'failed' ? s.error : '',
       kind: s.kind === 'comparison' ? 'comparison' : 'analysis',
+      detectionRate: [s.detection_rate, s.processing?.detection_rate].find(Number.isFinite),
     }))
     .filter((s) => s.id);
 }
@@ -529,6 +580,7 @@ async function refreshSessions() {
   }
   state.names = new Map(sessions.map((s) => [s.id, s.filename]));
   state.kinds = new Map(sessions.map((s) => [s.id, s.kind]));
+  for (const s of sessions) if (s.detectionRate === undefined && state.detection.has(s.id)) s.detectionRate = state.detection.get(s.id);
   state.sessions = sessions;
   if (document.body.dataset.view === 'compare') fillComparePicker(sessions);
   const list = $('session-list');
@@ -538,6 +590,19 @@ async function refreshSessions() {
     const li = document.createElement('li');
     li.className = 'session';
     li.dataset.sessionId = s.id;
+    // A tile that keeps its place when there is no picture (yet), so the rows stay aligned.
+    const thumb = document.createElement('span');
+    thumb.className = 'session-thumb';
+    if (s.kind === 'analysis' && s.status === 'completed') {
+      const img = document.createElement('img');
+      img.alt = '';
+      img.loading = 'lazy';
+      img.width = 64;
+      img.height = 36;
+      img.addEventListener('error', () => img.remove(), { once: true });
+      img.src = api.urls.thumbnail(s.id);
+      thumb.append(img);
+    }
     const main = document.createElement('div');
     main.className = 'session-main';
     const name = document.createElement('span');
@@ -563,7 +628,7 @@ async function refreshSessions() {
     del.textContent = 'Delete';
     del.setAttribute('aria-label', `Delete ${s.filename || s.id}`);
     del.addEventListener('click', () => removeSession(s));
-    li.append(main, badge, open, del);
+    li.append(thumb, main, badge, open, del);
     list.append(li);
   }
 }
@@ -590,6 +655,8 @@ function reopen(s) {
 }
 
 async function removeSession(s) {
+  const what = s.kind === 'comparison' ? 'comparison' : 'analysis';
+  if (!window.confirm(`Delete the ${what} “${s.filename || s.id}” and all its files? This cannot be undone.`)) return;
   try {
     await api.deleteSession(s.id);
     toast('success', 'Deleted', `${s.filename || s.id} and its files were removed.`);
@@ -637,9 +704,11 @@ async function checkHealth() {
     const limits = health.limits ?? {};
     if (Number.isFinite(limits.max_file_size)) state.limits.maxBytes = limits.max_file_size;
     if (Number.isFinite(limits.max_video_duration)) state.limits.maxDurationS = limits.max_video_duration;
+    // Only the server's own numbers are shown: a guess would promise what it then refuses.
+    const known = Number.isFinite(limits.max_file_size) && Number.isFinite(limits.max_video_duration);
     $('limit-size').textContent = formatBytes(state.limits.maxBytes);
-    const maxS = state.limits.maxDurationS;
-    $('limit-duration').textContent = maxS >= 120 && maxS % 60 === 0 ? `${maxS / 60} min` : `${maxS} s`;
+    $('limit-duration').textContent = formatLimitDuration(state.limits.maxDurationS);
+    $('limits-hint').hidden = !known;
   } catch {
     el.textContent = 'Server unreachable';
     el.dataset.state = 'down';

@@ -1,6 +1,6 @@
 // The six body-part bars of the results (activity) and of a comparison (similarity).
 
-import { formatScore, humanise } from './format.js';
+import { formatOutOf100, humanise } from './format.js';
 import { kBodyParts } from './compare.js';
 
 /**
@@ -16,11 +16,17 @@ export function renderBodyPartBars(bars, values, measure, highlighted) {
     const label = document.createElement('span');
     label.className = 'bar-label';
     label.textContent = humanise(part);
+    const side = part.startsWith('left') ? 'left' : part.startsWith('right') ? 'right' : null;
+    if (side) { // the dancer's own side: on screen it is the other one when they face the camera
+      const note = document.createElement('small');
+      note.textContent = `dancer's ${side}`;
+      label.append(note);
+    }
     const track = document.createElement('span');
     track.className = 'bar-track';
     if (Number.isFinite(value)) {
       track.setAttribute('role', 'meter');
-      track.setAttribute('aria-label', `${humanise(part)} ${measure}`);
+      track.setAttribute('aria-label', `${humanise(part)}${side ? ` (dancer's ${side})` : ''} ${measure}, out of 100`);
       track.setAttribute('aria-valuemin', '0');
       track.setAttribute('aria-valuemax', '100');
       track.setAttribute('aria-valuenow', String(Math.round(value)));
@@ -33,7 +39,7 @@ export function renderBodyPartBars(bars, values, measure, highlighted) {
     track.append(fill);
     const num = document.createElement('span');
     num.className = 'bar-value';
-    num.textContent = formatScore(value);
+    num.textContent = formatOutOf100(value);
     li.append(label, track, num);
     if (part === highlighted) li.classList.add('bar-top');
     bars.append(li);

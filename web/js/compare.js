@@ -5,9 +5,18 @@ export const kBodyParts = ['head', 'torso', 'left_arm', 'right_arm', 'left_leg',
 const kOnTimeS = 0.05; // below one frame at 20 fps: "in time"
 const kSameTempo = 0.02;
 
-/** Returns the sessions a comparison may use: completed analyses (never comparisons), in list order. */
+/**
+ * Returns the sessions a comparison may use: completed analyses (never comparisons) in which a
+ * person was found (a detectionRate of 0 has nothing to compare), in list order.
+ */
 export function comparableSessions(sessions) {
-  return (sessions ?? []).filter((s) => s.status === 'completed' && (s.kind ?? 'analysis') === 'analysis');
+  return (sessions ?? []).filter((s) => s.status === 'completed' && (s.kind ?? 'analysis') === 'analysis'
+    && s.detectionRate !== 0);
+}
+
+/** Returns whether a comparison says the two videos are different dances (offset and tempo then mean nothing). */
+export function isDifferentChoreography(comparison) {
+  return comparison?.different_choreography === true;
 }
 
 /** Returns a signed offset such as "+0.50 s"; a dash when missing. */
@@ -48,10 +57,10 @@ export function formatMoment(seconds) {
   return `${m}:${s.toFixed(1).padStart(4, '0')}`;
 }
 
-/** Returns an angle difference such as "38°"; a dash when missing. */
+/** Returns an angle difference such as "38° off"; a dash when missing. */
 export function formatDegrees(deg) {
   if (!Number.isFinite(deg)) return kDash;
-  return `${Math.round(deg)}°`;
+  return `${Math.round(deg)}° off`;
 }
 
 /** Returns the worst moments of comparison.json, well-formed ones only, in the server's order. */

@@ -7,7 +7,7 @@ import { createTimelineChart } from './chart.js';
 import { formatRelativeTime, formatScore, humanise } from './format.js';
 import {
   comparableSessions, describeOffset, describeTempo, formatDegrees, formatMoment, formatOffset, formatTempo,
-  weakestBodyPart, worstMoments,
+  isDifferentChoreography, weakestBodyPart, worstMoments,
 } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
@@ -81,7 +81,7 @@ function renderWorstMoments(moments, seek) {
     jump.className = 'visually-hidden';
     jump.textContent = 'Jump to ';
     time.prepend(jump);
-    deg.title = 'angle difference';
+    deg.title = 'how far this body part points away from the reference\'s';
     button.append(time, part, deg);
     button.addEventListener('click', () => {
       for (const other of list.querySelectorAll('.worst-moment')) other.removeAttribute('aria-current');
@@ -104,10 +104,14 @@ export function renderComparison(id, body) {
 
   setText('cmp-similarity', formatScore(c.similarity));
   $('meter-similarity').style.width = `${Number.isFinite(c.similarity) ? Math.max(0, Math.min(100, c.similarity)) : 0}%`;
-  setText('cmp-offset', formatOffset(c.offset_s));
-  setText('cmp-offset-sub', describeOffset(c.offset_s));
-  setText('cmp-tempo', formatTempo(c.tempo_ratio));
-  setText('cmp-tempo-sub', describeTempo(c.tempo_ratio));
+  // Different dances: an offset or tempo between them would be noise, so none is shown.
+  const different = isDifferentChoreography(c);
+  $('cmp-different').hidden = !different;
+  const noAlignment = different ? 'not comparable: different dances' : 'not measured';
+  setText('cmp-offset', different || !Number.isFinite(c.offset_s) ? '—' : formatOffset(c.offset_s));
+  setText('cmp-offset-sub', different || !Number.isFinite(c.offset_s) ? noAlignment : describeOffset(c.offset_s));
+  setText('cmp-tempo', different || !Number.isFinite(c.tempo_ratio) ? '—' : formatTempo(c.tempo_ratio));
+  setText('cmp-tempo-sub', different || !Number.isFinite(c.tempo_ratio) ? noAlignment : describeTempo(c.tempo_ratio));
   setText('cmp-mirror', c.mirror === true ? 'Mirrored' : c.mirror === false ? 'As filmed' : '—');
   setText('cmp-mirror-sub', c.mirror === true ? 'the student was compared as a mirror image'
     : c.mirror === false ? 'the student was compared as filmed' : '');
@@ -139,18 +143,17 @@ export function renderComparison(id, body) {
   // A fresh canvas: the chart's click and key listeners of an earlier comparison must not stay.
   const canvas = $('cmp-timeline').cloneNode(false);
   $('cmp-timeline').replaceWith(canvas);
-  const chart = createTimelineChart(canvas, { t, intensity: timeline.similarity ?? [] }, duration, seek);
+  const chart = createTimelineChart(canvas, { t, intensity: timeline.similarity ?? [] }, duration, seek,
+    { valueName: 'Similarity', readout: $('cmp-timeline-readout') });
   renderWorstMoments(worstMoments(c), seek);
   const onTime = () => chart.setTime(Math.min(video.currentTime, duration || video.currentTime));
-  const onResize = () => chart.redraw();
   video.addEventListener('timeupdate', onTime);
   video.addEventListener('seeked', onTime);
-  window.addEventListener('resize', onResize);
   return () => {
+    chart.destroy();
     video.removeEventListener('timeupdate', onTime);
     video.removeEventListener('seeked', onTime);
     video.removeEventListener('error', onError);
-    window.removeEventListener('resize', onResize);
     video.pause();
     video.removeAttribute('src');
     video.load();

@@ -45,11 +45,15 @@ export function formatBpm(bpm) {
   return `${bpm >= 100 ? Math.round(bpm) : bpm.toFixed(1)} BPM`;
 }
 
-/** Returns a signed millisecond offset such as "+35 ms"; a dash when missing. */
+/**
+ * Returns what a mean offset to the beat means for a dancer: "39 ms early", "12 ms late" or "on the
+ * beat" (under 5 ms either way); a dash when missing. Positive offsets are late.
+ */
 export function formatOffsetMs(ms) {
   if (!Number.isFinite(ms)) return kDash;
-  const rounded = Math.round(ms);
-  return `${rounded > 0 ? '+' : ''}${rounded} ms`;
+  const rounded = Math.round(Math.abs(ms));
+  if (rounded < 5) return 'on the beat';
+  return `${rounded} ms ${ms > 0 ? 'late' : 'early'}`;
 }
 
 /** Returns a processing rate such as "24.5 fps"; a dash when missing. */
@@ -65,16 +69,76 @@ export function humanise(key) {
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
 }
 
+// Before this share of the work and this much time, any estimate is noise (a first frame's
+// timing says nothing about the rest): show none rather than "0:00" or a wild guess.
+export const kEtaMinProgress = 0.03;
+export const kEtaMinElapsedS = 3;
+
 /**
- * Returns the ETA in seconds: the server's eta_s when given, else extrapolated from the elapsed
- * time and the progress share; null when it cannot be known yet.
+ * Returns the ETA in seconds once it means something: the server's eta_s when given, else
+ * extrapolated from the elapsed time and the progress share; null while it cannot be known yet.
  */
 export function estimateEta(progress, elapsedS, serverEtaS) {
-  if (Number.isFinite(serverEtaS) && serverEtaS >= 0) return serverEtaS;
-  if (!Number.isFinite(progress) || !Number.isFinite(elapsedS) || progress <= 0.01 || progress >= 1) {
-    return progress >= 1 ? 0 : null;
-  }
+  if (progress >= 1) return 0;
+  if (!Number.isFinite(progress) || !Number.isFinite(elapsedS)) return null;
+  if (progress < kEtaMinProgress || elapsedS < kEtaMinElapsedS) return null;
+  if (Number.isFinite(serverEtaS) && serverEtaS > 0) return serverEtaS;
   return (elapsedS * (1 - progress)) / progress;
+}
+
+/** Returns a limit in seconds as a dancer reads it: "45 s", "1 min", "2 min 30 s", "10 min". */
+export function formatLimitDuration(seconds) {
+  if (!Number.isFinite(seconds) || seconds <= 0) return kDash;
+  const total = Math.round(seconds);
+  if (total < 60) return `${total} s`;
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return s ? `${m} min ${s} s` : `${m} min`;
+}
+
+/**
+ * Returns a message without the absolute file paths in it: a trailing ": /path" goes, any other
+ * becomes "(file)". Paths mean nothing to a dancer and tell a stranger about the server.
+ */
+export function withoutPaths(message) {
+  if (typeof message !== 'string') return '';
+  const path = String.raw`\/(?:[^\s/:]+\/)+[^\s:)]*`;
+  return message
+    .replace(new RegExp(String.raw`:\s*${path}\s*$`), '')
+    .replace(new RegExp(String.raw`(^|[\s:(=])${path}`, 'g'), '$1(file)');
+}
+
+/** Returns a 0-100 body-part score as "72 / 100"; a dash when missing. */
+export function formatOutOf100(score) {
+  const text = formatScore(score);
+  return text === kDash ? kDash : `${text} / 100`;
+}
+
+/**
+ * Returns the words of the music card from rhythm_analysis.music (and the video's has_audio):
+ * {tempo, note}. No beat found is said in words, never as dashes.
+ */
+export function describeMusic(music, videoHasAudio) {
+  const m = music ?? {};
+  const hasAudio = m.has_audio ?? videoHasAudio;
+  if (hasAudio === false) return { tempo: 'No sound', note: 'This video has no sound track, so there is no beat to dance to.' };
+  const reason = typeof m.reason === 'string' && m.reason ? m.reason : '';
+  const statusFound = m.status === undefined || m.status === null || m.status === 'ok' || m.status === 'found';
+  if (!(Number.isFinite(m.bpm) && m.bpm > 0) || !statusFound) {
+    const said = reason || (typeof m.status === 'string' && !statusFound ? humanise(m.status) : '');
+    return {
+      tempo: 'No beat found',
+      note: said ? `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.!?]$/.test(said) ? '' : '.'}`
+        : 'The sound has no steady beat we could follow (speech, ambience or very free music).',
+    };
+  }
+  let note = '';
+  if (m.tempo_match === true) note = 'Tempo match: yes, you move at the music\'s tempo (or half or double it).';
+  else if (m.tempo_match === false) {
+    const ratio = Number.isFinite(m.tempo_ratio) && m.tempo_ratio > 0 ? ` (your tempo is ${m.tempo_ratio.toFixed(2)}× the music's)` : '';
+    note = `Tempo match: no, your movement keeps its own tempo${ratio}.`;
+  }
+  return { tempo: formatBpm(m.bpm), note };
 }
 
 /** Returns "just now", "5 min ago", "3 h ago" or a date for a time (ISO string, seconds or ms). */

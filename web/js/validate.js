@@ -1,5 +1,7 @@
 // Client-side checks on a chosen video before it is uploaded (the server checks again).
 
+import { formatLimitDuration } from './format.js';
+
 export const kAcceptedExtensions = ['mp4', 'mov', 'avi', 'mkv', 'webm', 'm4v'];
 // The server's defaults (MAX_FILE_SIZE, MAX_VIDEO_DURATION); /health may report others as `limits`.
 export const kDefaultLimits = { maxBytes: 100 * 1024 * 1024, maxDurationS: 600 };
@@ -33,7 +35,7 @@ export function checkDuration(durationS, limits = kDefaultLimits) {
   if (!Number.isFinite(durationS)) return null; // unknown here (codec the browser lacks): the server decides
   if (durationS <= 0) return 'The video has no frames.';
   if (durationS > limits.maxDurationS) {
-    return `The video is ${Math.round(durationS)} s long; the limit is ${limits.maxDurationS} s. Trim it and try again.`;
+    return `The video is ${formatLimitDuration(durationS)} long; this server takes up to ${formatLimitDuration(limits.maxDurationS)}. Trim it and try again.`;
   }
   return null;
 }
