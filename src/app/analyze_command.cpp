@@ -4,10 +4,12 @@
 #include <memory>
 #include <string>
 
+#include "analysis/trajectory_filter.h"
 #include "app/console.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "pipeline/pipeline.h"
+#include "report/motion_exports.h"
 
 namespace dd::app {
 namespace {
@@ -19,6 +21,8 @@ struct AnalyzeArgs {
   bool no_video = false;
   int threads = 0;
   int overlay_size = pipeline::PipelineOptions{}.overlay_max_size;
+  std::string exports;  // comma-separated motion exports, empty for none
+  std::string export_filter = "butterworth:6";
 };
 
 int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
@@ -28,6 +32,14 @@ int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
   options.num_threads = args.threads;
   options.overlay_max_size = args.overlay_size;
   options.model_dir = global.model_dir;
+  if (!args.exports.empty()) {
+    auto exports = report::parse_motion_exports(args.exports);
+    if (!exports) return report_error(exports.error());
+    options.motion_exports = std::move(*exports);
+  }
+  auto filter = analysis::parse_trajectory_filter(args.export_filter);
+  if (!filter) return report_error(filter.error());
+  options.export_filter = *filter;
 
   std::stop_source stop;
   InterruptWatcher watcher(stop);
@@ -40,6 +52,7 @@ int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
               outputs->landmarks_json.c_str(), outputs->landmarks_csv.c_str());
   if (!outputs->overlay_mp4.empty()) std::printf("overlay:   %s\n", outputs->overlay_mp4.c_str());
   std::printf("thumbnail: %s\n", outputs->thumbnail_jpg.c_str());
+  for (const auto& path : outputs->motion_exports) std::printf("export:    %s\n", path.c_str());
   return kExitOk;
 }
 
@@ -61,6 +74,15 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->add_option("--overlay-size", args->overlay_size,
                    "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--export", args->exports,
+                      "Also write motion exports: a comma-separated list of trc, bvh, angles");
+  command
+      ->add_option(
+          "--filter", args->export_filter,
+          "Trajectory filter of the motion exports: none | one-euro | butterworth[:HZ] (zero-lag, cut-off "
+          "in Hz)")
+      ->envname("DD_EXPORT_FILTER")
       ->capture_default_str();
   command->add_option("--threads", args->threads, "Inference threads (0 = all cores)")
       ->envname("DD_THREADS")

@@ -1,4 +1,4 @@
-// dancedynamics: the command-line front door (serve, analyze, compare, pose, bench, models).
+// dancedynamics: the command-line front door (serve, analyze, export, compare, pose, bench, models).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -7,6 +7,7 @@
 #include "app/analyze_command.h"
 #include "app/compare_command.h"
 #include "app/exit_code.h"
+#include "app/export_command.h"
 #include "app/global_options.h"
 #include "app/models_command.h"
 #include "app/pose_command.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   add_pose_commands(app, global, &exit_code);
   add_analyze_command(app, global, &exit_code);
   add_compare_command(app, global, &exit_code);
+  add_export_command(app, global, &exit_code);
   add_serve_command(app, global, &exit_code);
   add_worker_command(app, global, &exit_code);
 

@@ -18,6 +18,7 @@
 #include "pose/model_files.h"
 #include "pose/pose_tracker.h"
 #include "report/landmarks_csv.h"
+#include "report/motion_exports.h"
 #include "report/results_json.h"
 #include "video/audio_decoder.h"
 #include "video/overlay.h"
@@ -334,6 +335,10 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
                                     poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
   DD_TRY(video::save_thumbnail(poses->thumbnail_frame, staging->file("thumbnail.jpg")));
+  for (const auto format : options.motion_exports) {
+    DD_TRY(report::write_motion_export_file(poses->sequence, format, options.export_filter,
+                                            staging->file(report::motion_export_file_name(format))));
+  }
 
   if (options.write_video) {
     if (stop.stop_requested()) return cancelled_error();
@@ -371,6 +376,9 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   DD_TRY(publish("landmarks.csv", &outputs.landmarks_csv));
   DD_TRY(publish("thumbnail.jpg", &outputs.thumbnail_jpg));
   if (options.write_video) DD_TRY(publish("overlay.mp4", &outputs.overlay_mp4));
+  for (const auto format : options.motion_exports) {
+    DD_TRY(publish(report::motion_export_file_name(format), &outputs.motion_exports.emplace_back()));
+  }
   // results.json last: its presence marks a complete run.
   DD_TRY(publish("results.json", &outputs.results_json));
   reporter.stage(1.0, "done", "analysis complete");

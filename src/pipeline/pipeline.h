@@ -7,8 +7,11 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
+#include "analysis/trajectory_filter.h"
 #include "core/result.h"
+#include "report/motion_exports.h"
 
 namespace dd::pipeline {
 
@@ -23,6 +26,10 @@ struct PipelineOptions {
   // smoothly everywhere; a 4K overlay takes four times as long to draw and encode.
   int overlay_max_size = 1080;
   std::filesystem::path model_dir;  // where the .tflite files are
+  // Motion exports written beside results.json (landmarks.trc, skeleton.bvh, angles.csv);
+  // none by default. A BVH needs at least one whole pose, or the run fails.
+  std::vector<report::MotionExport> motion_exports;
+  analysis::TrajectoryFilter export_filter;  // the exports' trajectory filter (zero-lag Butterworth, 6 Hz)
 };
 
 struct Progress {
@@ -39,11 +46,12 @@ using ProgressCallback = std::function<void(const Progress&)>;
 
 // Files written into the output directory by a successful run.
 struct PipelineOutputs {
-  std::filesystem::path results_json;    // results.json (DESIGN §4 schema)
-  std::filesystem::path landmarks_csv;   // landmarks.csv
-  std::filesystem::path landmarks_json;  // landmarks.json (DESIGN §3 shape)
-  std::filesystem::path overlay_mp4;     // overlay.mp4, empty when write_video is false
-  std::filesystem::path thumbnail_jpg;   // thumbnail.jpg
+  std::filesystem::path results_json;                 // results.json (DESIGN §4 schema)
+  std::filesystem::path landmarks_csv;                // landmarks.csv
+  std::filesystem::path landmarks_json;               // landmarks.json (DESIGN §3 shape)
+  std::filesystem::path overlay_mp4;                  // overlay.mp4, empty when write_video is false
+  std::filesystem::path thumbnail_jpg;                // thumbnail.jpg
+  std::vector<std::filesystem::path> motion_exports;  // one per PipelineOptions::motion_exports
 };
 
 // Analyses `input` into `output_dir` (created if missing). Progress is reported from the

@@ -13,6 +13,7 @@
 #include "core/version.h"
 #include "pose/model_files.h"
 #include "server/comparison_session.h"
+#include "server/motion_export_handler.h"
 #include "server/openapi.h"
 
 namespace dd::server {
@@ -320,6 +321,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
   }
   if (session_route("export", 4)) {
     if (auto wrong = only("GET")) return *wrong;
+    if (is_motion_export_name(parts[3])) return motion_export(id, std::string(parts[3]), request.query);
     return export_file(id, std::string(parts[3]));
   }
   if (session_route("compare", 3)) {
@@ -457,6 +459,19 @@ ApiResponse Api::export_file(const std::string& id, const std::string& name) {
   if (path.empty() || !fs::is_regular_file(path, ec)) return error_response(404, name + " is not available");
   ApiResponse response = file_response(path, type);
   response.content_disposition = "attachment; filename=\"dancedynamics_" + id + "_" + name + "\"";
+  return response;
+}
+
+ApiResponse Api::motion_export(const std::string& id, const std::string& name, const std::string& query) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  if (session->status != SessionStatus::kCompleted)
+    return error_response(409, "the analysis has not completed");
+  ApiResponse response =
+      motion_export_response(session_dir(id), session->outputs.landmarks_json, name, query);
+  if (response.status == 200)
+    response.content_disposition = "attachment; filename=\"dancedynamics_" + id + "_" + name + "\"";
   return response;
 }
 

@@ -22,6 +22,7 @@ struct ApiRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // percent-decoded path without the query
   std::string body;    // small bodies only (uploads never pass through here)
+  std::string query;   // the raw query string after '?', empty when there is none
 };
 
 struct ApiResponse {
@@ -99,6 +100,8 @@ class Api {
   // The uploaded original (for side-by-side playback), Range-capable like download.
   ApiResponse original_video(const std::string& id);
   ApiResponse export_file(const std::string& id, const std::string& name);
+  // landmarks.trc, skeleton.bvh, angles.csv, made on demand (server/motion_export_handler.h).
+  ApiResponse motion_export(const std::string& id, const std::string& name, const std::string& query);
   // POST /api/compare: validates the two analysed sessions, records the comparison session
   // and queues its job.
   ApiResponse start_comparison(const std::string& body);

@@ -512,7 +512,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void on_body_complete() {
     if (!upload_) {
-      return respond(context_.api.handle(ApiRequest{method_, path_, std::move(body_)}), false);
+      const size_t question = target_.find('?');
+      std::string query = question == std::string::npos ? std::string() : target_.substr(question + 1);
+      return respond(context_.api.handle(ApiRequest{method_, path_, std::move(body_), std::move(query)}),
+                     false);
     }
     if (!upload_->complete()) {
       upload_->remove_files();

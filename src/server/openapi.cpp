@@ -232,11 +232,27 @@ json build() {
         {{"name", "name"},
          {"in", "path"},
          {"required", true},
-         {"schema", {{"type", "string"}, {"enum", {"results.json", "landmarks.csv", "landmarks.json"}}}}}}},
+         {"schema",
+          {{"type", "string"},
+           {"enum",
+            {"results.json", "landmarks.csv", "landmarks.json", "landmarks.trc", "skeleton.bvh",
+             "angles.csv"}}}}},
+        {{"name", "filter"},
+         {"in", "query"},
+         {"required", false},
+         {"description",
+          "landmarks.trc, skeleton.bvh and angles.csv only: the trajectory filter, none | one-euro | "
+          "butterworth[:HZ] (zero-lag, cut-off in Hz); default butterworth:6"},
+         {"schema", {{"type", "string"}, {"default", "butterworth:6"}}}}}},
+      {"description",
+       "landmarks.trc (OpenSim markers, metres, Y up), skeleton.bvh (a skeleton rooted at the hips) and "
+       "angles.csv (joint and segment angles in degrees) are made from the landmarks on first request and "
+       "cached per filter."},
       {"responses",
        {{"200", {{"description", "the file"}}},
+        {"400", error_reply("unknown filter or query parameter")},
         {"404", error_reply("unknown session or file")},
-        {"409", error_reply("analysis not completed")}}}};
+        {"409", error_reply("analysis not completed, or no pose to build a skeleton from")}}}};
   paths["/api/compare"]["post"] = {
       {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
       {"description",

@@ -486,6 +486,31 @@ TEST_F(ServerTest, LateWebSocketClient_GetsStateAndCompleteAtOnce) {
   EXPECT_NEAR(complete["results"]["smoothness_score"].get<double>(), 72.5, 1e-9);
 }
 
+TEST_F(ServerTest, MotionExports_MadeFromTheLandmarksWithTheQueryFilter) {
+  start();
+  const std::string id = upload_clip();
+  ASSERT_EQ(request(http::verb::get, "/api/export/" + id + "/skeleton.bvh").status, 409);
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id, R"({"write_video":false})").status, 202);
+  wait_for_status(id, "completed");
+  // The fake job's landmarks.json has no frames: put a real dancer's landmarks in its place.
+  for (const auto& entry : fs::recursive_directory_iterator(config_.data_dir / "sessions" / id)) {
+    if (entry.path().filename() == "landmarks.json")
+      fs::copy_file(fs::path(DD_TEST_DATA_DIR) / "aerobics_world_40.json", entry.path(),
+                    fs::copy_options::overwrite_existing);
+  }
+  Reply angles = get("/api/export/" + id + "/angles.csv?filter=none");
+  ASSERT_EQ(angles.status, 200) << angles.body;
+  EXPECT_EQ(angles.body.rfind("frame,time,filled,left_elbow", 0), 0u);
+  EXPECT_EQ(angles.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_NE(angles.headers["content-disposition"].find("angles.csv"), std::string::npos);
+  Reply bvh = get("/api/export/" + id + "/skeleton.bvh");
+  ASSERT_EQ(bvh.status, 200) << bvh.body;
+  EXPECT_EQ(bvh.body.rfind("HIERARCHY\nROOT Hips", 0), 0u);
+  EXPECT_EQ(get("/api/export/" + id + "/landmarks.trc?filter=butterworth:4").status, 200);
+  EXPECT_EQ(get("/api/export/" + id + "/landmarks.trc?filter=kalman").status, 400);
+  EXPECT_EQ(get("/api/export/" + id + "/skeleton.c3d").status, 404);
+}
+
 TEST_F(ServerTest, SeveralWebSocketClients_AllGetComplete) {
   start();
   const std::string id = upload_clip();

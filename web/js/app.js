@@ -472,6 +472,9 @@ function renderResults(id, r, downloadUrl) {
   if (overlayUrl) $('download-video').href = overlayUrl;
   $('download-json').href = api.urls.export(id, 'results.json');
   $('download-csv').href = api.urls.export(id, 'landmarks.csv');
+  $('download-trc').href = api.urls.export(id, 'landmarks.trc');
+  $('download-bvh').href = api.urls.export(id, 'skeleton.bvh');
+  $('download-angles').href = api.urls.export(id, 'angles.csv');
 
   // Videos, synchronised both ways, with the skeleton layer on the original.
   const original = $('video-original');
