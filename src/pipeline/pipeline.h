@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -23,6 +24,9 @@ struct PipelineOptions {
   // smoothly everywhere; a 4K overlay takes four times as long to draw and encode.
   int overlay_max_size = 1080;
   std::filesystem::path model_dir;  // where the .tflite files are
+  // The video's name in results.json and landmarks.json, e.g. the name it was uploaded under
+  // (empty: the input file's own name).
+  std::string display_name;
 };
 
 struct Progress {
@@ -32,7 +36,8 @@ struct Progress {
   int64_t frame = 0;    // frames processed so far
   int64_t total = 0;    // expected frame count (estimated when the container lacks it)
   double fps = 0;       // processing speed, frames per second
-  double eta_s = 0;     // estimated seconds left
+  // Estimated seconds left; absent until the pace is known (a second of work and a few frames).
+  std::optional<double> eta_s;
 };
 
 using ProgressCallback = std::function<void(const Progress&)>;
