@@ -98,6 +98,8 @@ class Api {
   ApiResponse download(const std::string& id);
   // The uploaded original (for side-by-side playback), Range-capable like download.
   ApiResponse original_video(const std::string& id);
+  // GET /api/thumbnail/{id}: the JPEG the analysis made from its first frame with a person.
+  ApiResponse thumbnail(const std::string& id);
   ApiResponse export_file(const std::string& id, const std::string& name);
   // POST /api/compare: validates the two analysed sessions, records the comparison session
   // and queues its job.

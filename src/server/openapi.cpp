@@ -230,6 +230,12 @@ json build() {
        {{"200", {{"description", "the file"}}},
         {"404", error_reply("unknown session or file")},
         {"409", error_reply("analysis not completed")}}}};
+  paths["/api/thumbnail/{session_id}"]["get"] = {
+      {"summary", "A still of the analysed video (JPEG), from the first frame with a person in it"},
+      {"parameters", {id_parameter()}},
+      {"responses",
+       {{"200", {{"description", "the thumbnail"}, {"content", {{"image/jpeg", json::object()}}}}},
+        {"404", error_reply("unknown session, or not analysed yet")}}}};
   paths["/api/compare"]["post"] = {
       {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
       {"description",
@@ -270,7 +276,8 @@ json build() {
   paths["/api/sessions"]["get"] = {
       {"summary", "All sessions, newest first"},
       {"description",
-       "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare)."},
+       "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare), "
+       "and thumbnail_url once its analysis made a thumbnail (else null)."},
       {"responses", {{"200", {{"description", "{success, count, sessions[]}"}}}}}};
   paths["/api/session/{session_id}"]["get"] = {
       {"summary", "One session's status, options and video info"},
@@ -288,7 +295,8 @@ json build() {
       {"description",
        "Server messages (JSON, field type): connected {status, progress}, progress {progress 0..1, stage, "
        "message, "
-       "frame, total, fps, eta_s, queue_position}, complete {results, download_url}, error {error}, "
+       "frame, total, fps, eta_s (null until the pace is known), queue_position}, complete {results, "
+       "download_url}, error {error}, "
        "keepalive, pong. "
        "Send \"ping\" or {\"type\":\"ping\"} for a pong. For a comparison the stages are compare, then "
        "encode, and complete carries comparison.json as results."},

@@ -124,8 +124,12 @@ TEST_F(PipelineTest, PersonVideoProducesEveryOutput) {
   EXPECT_DOUBLE_EQ(reports.back().fraction, 1.0);
   for (size_t i = 1; i < reports.size(); ++i) EXPECT_GE(reports[i].fraction, reports[i - 1].fraction);
   for (const Progress& report : reports) {
-    if (report.stage == "pose" && report.frame < 5) EXPECT_FALSE(report.eta_s) << report.message;
-    if (report.eta_s) EXPECT_GE(*report.eta_s, 0.0);
+    if (report.stage == "pose" && report.frame < 5) {
+      EXPECT_FALSE(report.eta_s) << report.message;
+    }
+    if (report.eta_s) {
+      EXPECT_GE(*report.eta_s, 0.0);
+    }
   }
 }
 
