@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// zlib's default trade-off; JSON of numbers compresses ~5:1 at ~40 MB/s a core.
+// zlib's default trade-off: 10% smaller than level 1 on landmarks.json, at ~0.1 s of CPU for
+// its 1.3 MB (once per export: the copy is kept).
 constexpr int kGzipLevel = 6;
 constexpr int kGzipWindowBits = 15 + 16;  // +16: a gzip header and trailer instead of zlib's
 constexpr int kMemLevel = 8;

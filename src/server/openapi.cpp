@@ -71,7 +71,12 @@ json build() {
          {{"type", "string"},
           {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
         {"progress", {{"type", "number"}}},
-        {"results", {{"type", "object"}, {"nullable", true}, {"description", "results.json (DESIGN §4)"}}},
+        {"results",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description",
+           "results.json (DESIGN §4), with warnings: an array of sentences, empty when all is well (e.g. "
+           "\"only 40 of 178 frames could be decoded (the file looks truncated), ...\")"}}},
         {"download_url", {{"type", "string"}, {"nullable", true}}},
         {"error", {{"type", "string"}}}}}};
   schemas["CompareRequest"] = {
