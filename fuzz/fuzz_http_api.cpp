@@ -76,10 +76,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (ec || !parser.is_done()) return 0;
   const auto& request = parser.get();
   const std::string target(request.target());
-  auto path = dd::server::percent_decode_path(std::string_view(target).substr(0, target.find('?')));
+  const size_t query_start = target.find('?');
+  auto path = dd::server::percent_decode_path(std::string_view(target).substr(0, query_start));
   if (!path || path->empty() || path->front() != '/') return 0;
-  dd::server::ApiResponse response =
-      f.api->handle(dd::server::ApiRequest{std::string(request.method_string()), *path, request.body()});
+  dd::server::ApiResponse response = f.api->handle(dd::server::ApiRequest{
+      std::string(request.method_string()), *path, request.body(),
+      query_start == std::string::npos ? std::string() : target.substr(query_start + 1)});
   if (response.status < 100 || response.status > 599) __builtin_trap();
   if (!response.file.empty() && !inside(response.file, f.config.web_dir) &&
       !inside(response.file, f.data_dir)) {

@@ -25,7 +25,7 @@ readonly packages=(
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libflatbuffers-dev flatbuffers-compiler
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libssl-dev libfftw3-dev
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libssl-dev libfftw3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
   clang-format ffmpeg opencv-doc chromium postgresql
 )

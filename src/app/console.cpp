@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -39,9 +40,12 @@ void ProgressPrinter::operator()(const pipeline::Progress& progress) {
     const int filled = static_cast<int>(progress.fraction * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(stderr, "\r[%s] %3.0f%% %-8s %" PRId64 "/%" PRId64 " %5.1f fps  ETA %4.0fs ", bar.c_str(),
+    // No ETA until the pace is known: "--" rather than a guess.
+    const std::string eta =
+        progress.eta_s ? std::to_string(static_cast<int64_t>(std::lround(*progress.eta_s))) + "s" : "--";
+    std::fprintf(stderr, "\r[%s] %3.0f%% %-8s %" PRId64 "/%" PRId64 " %5.1f fps  ETA %5s ", bar.c_str(),
                  progress.fraction * 100, progress.stage.c_str(), progress.frame, progress.total,
-                 progress.fps, progress.eta_s);
+                 progress.fps, eta.c_str());
     if (progress.stage == "done") std::fputc('\n', stderr);
     return;
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compare/limb_features.h"
+#include "pipeline/progress_model.h"
 #include "pipeline/staging_dir.h"
 #include "pose/landmarks_json.h"
 #include "video/overlay.h"
@@ -54,7 +55,9 @@ class Reporter {
     progress.total = total;
     const double elapsed_s = std::chrono::duration<double>(now - start_).count();
     progress.fps = (frame > 0 && elapsed_s > 0) ? double(frame) / elapsed_s : 0;
-    progress.eta_s = progress.fraction > 0.01 ? elapsed_s * (1 - progress.fraction) / progress.fraction : 0;
+    // Like an analysis: no time-left estimate until a second of work gives a pace.
+    if (progress.fraction > 0.01 && elapsed_s >= pipeline::kEtaMinElapsedS)
+      progress.eta_s = elapsed_s * (1 - progress.fraction) / progress.fraction;
     callback_(progress);
   }
 

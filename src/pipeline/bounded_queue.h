@@ -20,17 +20,19 @@ class BoundedQueue {
   bool push(T item, std::stop_token stop) {
     std::unique_lock lock(mutex_);
     if (!not_full_.wait(lock, stop, [&] { return closed_ || items_.size() < capacity_; })) return false;
-    if (closed_) return false;
+    if (closed_ || stop.stop_requested()) return false;
     items_.push_back(std::move(item));
     not_empty_.notify_one();
     return true;
   }
 
-  // Blocks while empty; nullopt once closed and drained, or when stop was requested.
+  // Blocks while empty; nullopt once closed and drained, or as soon as stop is requested,
+  // even with items left (a cancelled stage must not work through a full queue first: the
+  // wait returns the predicate, true while items are queued, whatever the stop token says).
   std::optional<T> pop(std::stop_token stop) {
     std::unique_lock lock(mutex_);
     if (!not_empty_.wait(lock, stop, [&] { return closed_ || !items_.empty(); })) return std::nullopt;
-    if (items_.empty()) return std::nullopt;
+    if (items_.empty() || stop.stop_requested()) return std::nullopt;
     T item = std::move(items_.front());
     items_.pop_front();
     not_full_.notify_one();

@@ -13,7 +13,9 @@
 #include "analysis/analysis.h"
 #include "core/log.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/progress_model.h"
 #include "pipeline/staging_dir.h"
+#include "pipeline/warnings.h"
 #include "pose/landmarks_json.h"
 #include "pose/model_files.h"
 #include "pose/pose_tracker.h"
@@ -46,10 +48,6 @@ constexpr int kMinOverlaySize = 120;
 constexpr int kAudioSampleRate = 22050;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 
-// Shares of the job's progress bar: pose dominates; encoding only when the video is written.
-constexpr double kPoseShareWithVideo = 0.55;
-constexpr double kAnalysisShareWithVideo = 0.05;
-
 Error cancelled_error() {
   return make_error(ErrorCode::kCancelled, "analysis cancelled");
 }
@@ -69,52 +67,78 @@ Status validate_options(const PipelineOptions& options) {
   return ok_status();
 }
 
+const char* stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::kProbe: return "probe";
+    case Stage::kPose: return "pose";
+    case Stage::kAnalysis: return "analysis";
+    case Stage::kEncode: return "encode";
+    case Stage::kDone: return "done";
+  }
+  return "";
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 // Reports progress at most every kProgressInterval within a stage, and at every stage change.
-// The ETA extrapolates the whole run's pace: elapsed * (1 - fraction) / fraction.
+// The bar moves by the stages' measured weights (progress_model.h); the ETA extrapolates the
+// pace since the first frame was asked for and stays absent until that pace means something.
 class ProgressReporter {
  public:
-  ProgressReporter(const ProgressCallback& callback, int64_t total_frames, Clock::time_point run_start)
-      : callback_(callback), total_(total_frames), run_start_(run_start) {}
+  ProgressReporter(const ProgressCallback& callback, int64_t total_frames, StageWeights weights)
+      : callback_(callback), total_(total_frames), weights_(weights) {}
 
-  void stage(double fraction, const std::string& stage, std::string message) {
-    emit(fraction, stage, std::move(message), frames_, 0);
+  void stage(Stage stage, std::string message) {
+    if (stage == Stage::kPose) work_start_ = Clock::now();
+    stage_ = stage;
+    stage_start_ = Clock::now();
+    emit(stage == Stage::kDone ? 1.0 : 0.0, std::move(message), frames_, 0);
   }
 
-  // Per-frame update inside a stage spanning [begin, end) of the bar.
-  void frame(const std::string& stage, double begin, double end, int64_t frames_done,
-             Clock::time_point stage_start) {
+  // Per-frame update inside the current stage.
+  void frame(int64_t frames_done) {
     frames_ = frames_done;
+    frames_seen_ = std::max(frames_seen_, frames_done);
     const auto now = Clock::now();
     if (now - last_emit_ < kProgressInterval) return;
-    const double stage_elapsed_s = std::chrono::duration<double>(now - stage_start).count();
+    const double stage_elapsed_s = seconds_since(stage_start_);
     const double fps = stage_elapsed_s > 0 ? frames_done / stage_elapsed_s : 0;
     const double stage_fraction = total_ > 0 ? std::min(1.0, double(frames_done) / double(total_)) : 0;
-    emit(begin + (end - begin) * stage_fraction, stage,
-         stage + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_), frames_done,
-         fps);
+    const std::string name = stage_name(stage_);
+    emit(stage_fraction, name + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_),
+         frames_done, fps);
   }
 
+  // Seconds spent in each stage so far, for the log.
+  double stage_elapsed_s() const { return seconds_since(stage_start_); }
+
  private:
-  void emit(double fraction, const std::string& stage, std::string message, int64_t frame, double fps) {
+  void emit(double stage_fraction, std::string message, int64_t frame, double fps) {
+    last_emit_ = Clock::now();
     if (!callback_) return;
-    const auto now = Clock::now();
-    last_emit_ = now;
     Progress progress;
-    progress.fraction = std::clamp(fraction, 0.0, 1.0);
-    progress.stage = stage;
+    progress.fraction = overall_fraction(weights_, stage_, stage_fraction);
+    progress.stage = stage_name(stage_);
     progress.message = std::move(message);
     progress.frame = frame;
     progress.total = total_;
     progress.fps = fps;
-    const double elapsed_s = std::chrono::duration<double>(now - run_start_).count();
-    progress.eta_s = progress.fraction > 0.01 ? elapsed_s * (1 - progress.fraction) / progress.fraction : 0;
+    if (stage_ != Stage::kProbe) {
+      progress.eta_s = estimate_eta_s(progress.fraction, seconds_since(work_start_), frames_seen_);
+    }
     callback_(progress);
   }
 
   const ProgressCallback& callback_;
   const int64_t total_;
-  const Clock::time_point run_start_;
+  const StageWeights weights_;
+  Stage stage_ = Stage::kProbe;
+  Clock::time_point work_start_ = Clock::now();
+  Clock::time_point stage_start_ = Clock::now();
   int64_t frames_ = 0;
+  int64_t frames_seen_ = 0;
   Clock::time_point last_emit_{};
 };
 
@@ -143,7 +167,8 @@ class FrameSource {
   }
 
   // Calls consume(frame) for every frame in order; stops at the first error (the decoder's
-  // or consume's), or with Cancelled when stop is requested.
+  // or consume's), or with Cancelled when stop is requested. After it succeeds, reader()
+  // tells how the decode went.
   template <typename Consume>
   Status for_each(std::stop_token stop, Consume&& consume) {
     while (auto frame = queue_.pop(stop)) DD_TRY(consume(*frame));
@@ -151,6 +176,8 @@ class FrameSource {
     thread_.join();
     return decode_status_;
   }
+
+  const video::VideoReader& reader() const { return *reader_; }
 
  private:
   FrameSource(std::unique_ptr<video::VideoReader> reader, size_t capacity)
@@ -181,10 +208,12 @@ class FrameSource {
 struct PoseStage {
   pose::PoseSequence sequence;
   cv::Mat thumbnail_frame;  // first frame with a pose, else the first frame
+  bool decode_stopped_early = false;
+  int64_t corrupt_packets = 0;
 };
 
 Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info,
-                              const PipelineOptions& options, ProgressReporter& reporter, double share,
+                              const PipelineOptions& options, ProgressReporter& reporter,
                               std::stop_token stop) {
   pose::PoseOptions pose_options;
   pose_options.model = options.model;
@@ -205,7 +234,6 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
   result.sequence.fps = info.fps;
   if (info.frame_count > 0) result.sequence.frames.reserve(static_cast<size_t>(info.frame_count));
   bool thumbnail_has_pose = false;
-  const auto stage_start = Clock::now();
   DD_TRY((*source)->for_each(stop, [&](const video::VideoFrame& decoded) -> Status {
     auto pose_frame = (*tracker)->process(decoded.rgb, decoded.index, decoded.timestamp_s);
     if (!pose_frame) return pose_frame.error();
@@ -214,17 +242,19 @@ Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& inf
       thumbnail_has_pose = pose_frame->detected;
     }
     result.sequence.frames.push_back(*pose_frame);
-    reporter.frame("pose", 0.0, share, static_cast<int64_t>(result.sequence.frames.size()), stage_start);
+    reporter.frame(static_cast<int64_t>(result.sequence.frames.size()));
     return ok_status();
   }));
   if (result.sequence.frames.empty())
     return make_error(ErrorCode::kInvalidArgument, "the video has no decodable frames");
+  result.decode_stopped_early = (*source)->reader().ended_early();
+  result.corrupt_packets = (*source)->reader().corrupt_packet_count();
   return result;
 }
 
 Status write_overlay_video(const fs::path& input, const fs::path& output, const video::VideoInfo& info,
                            const pose::PoseSequence& sequence, const analysis::AnalysisResult& analysis,
-                           int max_size, ProgressReporter& reporter, double begin, std::stop_token stop) {
+                           int max_size, ProgressReporter& reporter, std::stop_token stop) {
   // The overlay is drawn on the decoded YUV planes: no conversion to RGB and back.
   video::ReaderOptions reader_options;
   reader_options.max_short_side = max_size;
@@ -255,7 +285,6 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
 
   size_t timeline_index = 0;
   int64_t written = 0;
-  const auto stage_start = Clock::now();
   Status drawing = (*source)->for_each(stop, [&](video::VideoFrame& decoded) -> Status {
     const size_t index = static_cast<size_t>(decoded.index);
     pose::PoseFrame empty_pose;
@@ -276,7 +305,7 @@ Status write_overlay_video(const fs::path& input, const fs::path& output, const 
       return stop.stop_requested() ? cancelled_error() : make_error(ErrorCode::kInternal, "encoder stopped");
     }
     ++written;
-    reporter.frame("encode", begin, 1.0, written, stage_start);
+    reporter.frame(written);
     return ok_status();
   });
   drawn.close();
@@ -294,36 +323,40 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   DD_TRY(validate_options(options));
   auto info = video::probe_video(input);
   if (!info) return info.error();
-  ProgressReporter reporter(progress, info->frame_count, run_start);
-  reporter.stage(0.0, "probe",
-                 "probed " + std::to_string(info->width) + "x" + std::to_string(info->height) + ", " +
-                     std::to_string(info->frame_count) + " frames");
+  ProgressReporter reporter(progress, info->frame_count, stage_weights(options.write_video));
+  reporter.stage(Stage::kProbe, "probed " + std::to_string(info->width) + "x" + std::to_string(info->height) +
+                                    ", " + std::to_string(info->frame_count) + " frames");
 
   auto staging = StagingDir::create(output_dir);
   if (!staging) return staging.error();
+  const std::string display_name =
+      options.display_name.empty() ? input.filename().string() : options.display_name;
 
-  const double pose_share = options.write_video ? kPoseShareWithVideo : 0.9;
-  const double analysis_end = options.write_video ? kPoseShareWithVideo + kAnalysisShareWithVideo : 1.0;
-
-  reporter.stage(0.0, "pose", "finding the pose in every frame");
-  auto poses = track_poses(input, *info, options, reporter, pose_share, stop);
+  reporter.stage(Stage::kPose, "finding the pose in every frame");
+  auto poses = track_poses(input, *info, options, reporter, stop);
   if (!poses) return poses.error();
   if (stop.stop_requested()) return cancelled_error();
+  const double pose_s = reporter.stage_elapsed_s();
 
-  reporter.stage(pose_share, "analysis", "analysing movement and music");
+  reporter.stage(Stage::kAnalysis, "analysing movement and music");
   std::optional<video::AudioTrack> audio;
+  bool audio_undecodable = false;
   if (info->has_audio) {
-    auto decoded = video::decode_audio(input, kAudioSampleRate);
+    auto decoded = video::decode_audio(input, kAudioSampleRate, stop);
     if (decoded) {
       audio = std::move(*decoded);
+    } else if (decoded.error().code == ErrorCode::kCancelled) {
+      return cancelled_error();
     } else {
       DD_LOG_WARN("pipeline: audio not analysed: {}", decoded.error().message);
+      audio_undecodable = true;
     }
   }
   analysis::AudioView audio_view;
   if (audio) audio_view = analysis::AudioView{audio->samples, audio->sample_rate};
   auto analysis = analysis::analyze(poses->sequence, audio ? &audio_view : nullptr);
   if (!analysis) return analysis.error();
+  if (stop.stop_requested()) return cancelled_error();
   // The audio track grows with length (~5 MB a minute) and is not needed for encoding; the
   // pose pass's models and frame buffers are freed by now, but glibc keeps freed memory in
   // its arenas, so give it back before the encoder and the second decode allocate theirs.
@@ -331,39 +364,57 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   malloc_trim(0);
 
   const std::string model_name(options.model);
-  DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"), input.filename().string(), model_name,
-                                    poses->sequence));
+  DD_TRY(
+      pose::write_landmarks_json(staging->file("landmarks.json"), display_name, model_name, poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
   DD_TRY(video::save_thumbnail(poses->thumbnail_frame, staging->file("thumbnail.jpg")));
   for (const auto format : options.motion_exports) {
     DD_TRY(report::write_motion_export_file(poses->sequence, format, options.export_filter,
                                             staging->file(report::motion_export_file_name(format))));
   }
+  const double analysis_s = reporter.stage_elapsed_s();
 
+  double encode_s = 0;
   if (options.write_video) {
     if (stop.stop_requested()) return cancelled_error();
-    reporter.stage(analysis_end, "encode", "drawing the overlay video");
+    reporter.stage(Stage::kEncode, "drawing the overlay video");
     DD_TRY(write_overlay_video(input, staging->file("overlay.mp4"), *info, poses->sequence, *analysis,
-                               options.overlay_max_size, reporter, analysis_end, stop));
+                               options.overlay_max_size, reporter, stop));
+    encode_s = reporter.stage_elapsed_s();
   }
   if (stop.stop_requested()) return cancelled_error();
 
+  const auto frame_count = static_cast<int64_t>(poses->sequence.frames.size());
+  RunFacts facts;
+  facts.frames_expected = info->frame_count;
+  facts.frames_expected_estimated = info->frame_count_estimated;
+  facts.frames_decoded = frame_count;
+  facts.duration_s = info->duration_s;
+  facts.last_frame_s = poses->sequence.frames.back().timestamp_s;
+  facts.decode_stopped_early = poses->decode_stopped_early;
+  facts.corrupt_packets = poses->corrupt_packets;
+  facts.frames_with_pose = analysis->frames_with_pose;
+  facts.audio_undecodable = audio_undecodable;
+
   report::VideoSummary summary;
-  summary.filename = input.filename().string();
+  summary.filename = display_name;
   summary.fps = info->fps;
-  summary.frame_count = static_cast<int64_t>(poses->sequence.frames.size());
+  summary.frame_count = frame_count;
   summary.width = info->width;
   summary.height = info->height;
   summary.duration_s = info->duration_s;
   summary.size_bytes = info->size_bytes;
   summary.has_audio = info->has_audio;
   report::ProcessingStats stats;
-  stats.total_frames = static_cast<int64_t>(poses->sequence.frames.size());
+  stats.total_frames = frame_count;
   stats.frames_with_pose = analysis->frames_with_pose;
   stats.model = model_name;
-  stats.processing_time_s = std::chrono::duration<double>(Clock::now() - run_start).count();
+  stats.processing_time_s = seconds_since(run_start);
+  stats.warnings = run_warnings(facts);
   DD_TRY(report::write_json_file(report::build_results_json(summary, stats, *analysis),
                                  staging->file("results.json")));
+  DD_LOG_INFO("pipeline: {} frames in {:.1f} s: pose {:.1f} s, analysis {:.1f} s, overlay video {:.1f} s",
+              frame_count, stats.processing_time_s, pose_s, analysis_s, encode_s);
 
   PipelineOutputs outputs;
   auto publish = [&](const std::string& name, fs::path* out) -> Status {
@@ -381,7 +432,7 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   }
   // results.json last: its presence marks a complete run.
   DD_TRY(publish("results.json", &outputs.results_json));
-  reporter.stage(1.0, "done", "analysis complete");
+  reporter.stage(Stage::kDone, "analysis complete");
   return outputs;
 }
 

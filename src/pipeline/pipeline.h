@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct PipelineOptions {
   // none by default. A BVH needs at least one whole pose, or the run fails.
   std::vector<report::MotionExport> motion_exports;
   analysis::TrajectoryFilter export_filter;  // the exports' trajectory filter (zero-lag Butterworth, 6 Hz)
+  // The video's name in results.json and landmarks.json, e.g. the name it was uploaded under
+  // (empty: the input file's own name).
+  std::string display_name;
 };
 
 struct Progress {
@@ -39,7 +43,8 @@ struct Progress {
   int64_t frame = 0;    // frames processed so far
   int64_t total = 0;    // expected frame count (estimated when the container lacks it)
   double fps = 0;       // processing speed, frames per second
-  double eta_s = 0;     // estimated seconds left
+  // Estimated seconds left; absent until the pace is known (a second of work and a few frames).
+  std::optional<double> eta_s;
 };
 
 using ProgressCallback = std::function<void(const Progress&)>;

@@ -169,6 +169,7 @@ json build_results_json(const VideoSummary& video, const ProcessingStats& proces
                               : json(nullptr)},
       {"model", processing.model},
   };
+  document["warnings"] = processing.warnings;
   if (!has_pose) {
     for (const char* block :
          {"pose_analysis", "movement_analysis", "rhythm_analysis", "timeline", "summary"}) {

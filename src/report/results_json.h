@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,13 +32,16 @@ struct ProcessingStats {
   int64_t frames_with_pose = 0;
   double processing_time_s = 0;  // wall time of the whole run
   std::string model;             // "lite", "full" or "heavy"
+  // What went wrong without failing the run, one sentence each for the user (a truncated
+  // file, a person rarely in view); empty when all is well.
+  std::vector<std::string> warnings;
 };
 
 // The results document. Every number is finite or a deliberate null (an unknown such as a
 // tempo that was not found). Without usable pose (analysis.has_pose false: no pose at all, or
 // too little to analyse) the blocks pose_analysis, movement_analysis, rhythm_analysis,
 // timeline and summary are empty objects and smoothness_score is null; detection_rate is
-// frames_with_pose / total_frames (0 with no pose at all).
+// frames_with_pose / total_frames (0 with no pose at all). `warnings` is always present.
 nlohmann::json build_results_json(const VideoSummary& video, const ProcessingStats& processing,
                                   const analysis::AnalysisResult& analysis);
 

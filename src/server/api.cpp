@@ -13,6 +13,7 @@
 #include "core/version.h"
 #include "pose/model_files.h"
 #include "server/comparison_session.h"
+#include "server/content_disposition.h"
 #include "server/motion_export_handler.h"
 #include "server/openapi.h"
 
@@ -64,6 +65,11 @@ std::string download_url(const Session& session) {
 nlohmann::json download_url_json(const Session& session) {
   const std::string url = download_url(session);
   return url.empty() ? nlohmann::json(nullptr) : nlohmann::json(url);
+}
+
+nlohmann::json thumbnail_url_json(const Session& session) {
+  return session.outputs.thumbnail_jpg.empty() ? nlohmann::json(nullptr)
+                                               : nlohmann::json("/api/thumbnail/" + session.id);
 }
 
 nlohmann::json parsed_results(const Session& session) {
@@ -319,6 +325,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return original_video(id);
   }
+  if (session_route("thumbnail", 3)) {
+    if (auto wrong = only("GET")) return *wrong;
+    return thumbnail(id);
+  }
   if (session_route("export", 4)) {
     if (auto wrong = only("GET")) return *wrong;
     if (is_motion_export_name(parts[3])) return motion_export(id, std::string(parts[3]), request.query);
@@ -415,7 +425,8 @@ ApiResponse Api::download(const std::string& id) {
     return error_response(404, "this analysis has no overlay video (write_video was false)");
   }
   ApiResponse response = file_response(session->outputs.overlay_mp4, "video/mp4");
-  response.content_disposition = "inline; filename=\"dancedynamics_" + id + ".mp4\"";
+  response.content_disposition =
+      content_disposition("inline", download_filename(session->filename, "overlay.mp4"));
   return response;
 }
 
@@ -433,6 +444,20 @@ ApiResponse Api::original_video(const std::string& id) {
   const auto type = kVideoTypes.find(fs::path(session->input_path).extension().string());
   return file_response(session->input_path,
                        type == kVideoTypes.end() ? "application/octet-stream" : type->second);
+}
+
+ApiResponse Api::thumbnail(const std::string& id) {
+  if (!is_session_id(id)) return error_response(404, "session not found");
+  auto session = store_.get_session(id, /*with_results=*/false);
+  if (!session) return error_response(404, "session not found");
+  std::error_code ec;
+  const std::string& path = session->outputs.thumbnail_jpg;
+  if (path.empty() || !fs::is_regular_file(path, ec))
+    return error_response(404, "this session has no thumbnail");
+  ApiResponse response = file_response(path, "image/jpeg");
+  // A session's thumbnail never changes, and the id is unguessable.
+  response.cache_control = "private, max-age=86400";
+  return response;
 }
 
 ApiResponse Api::export_file(const std::string& id, const std::string& name) {
@@ -458,7 +483,8 @@ ApiResponse Api::export_file(const std::string& id, const std::string& name) {
   std::error_code ec;
   if (path.empty() || !fs::is_regular_file(path, ec)) return error_response(404, name + " is not available");
   ApiResponse response = file_response(path, type);
-  response.content_disposition = "attachment; filename=\"dancedynamics_" + id + "_" + name + "\"";
+  response.content_disposition =
+      content_disposition("attachment", download_filename(session->filename, name));
   return response;
 }
 
@@ -616,7 +642,8 @@ ApiResponse Api::comparison_video(const std::string& id) {
     return error_response(404, "this comparison has no side-by-side video");
   }
   ApiResponse response = file_response(session->outputs.overlay_mp4, "video/mp4");
-  response.content_disposition = "inline; filename=\"dancedynamics_comparison_" + id + ".mp4\"";
+  response.content_disposition =
+      content_disposition("inline", download_filename(session->filename, "comparison.mp4"));
   return response;
 }
 
@@ -633,6 +660,7 @@ ApiResponse Api::sessions() {
                     {"size", session.size_bytes},
                     {"video_info", session.video_info},
                     {"error", session.error},
+                    {"thumbnail_url", thumbnail_url_json(session)},
                     {"created_at", iso_time(session.created_at_ms)},
                     {"updated_at", iso_time(session.updated_at_ms)}});
   }
@@ -780,7 +808,7 @@ std::string Api::websocket_message(const store::SessionEvent& event) {
                             {"frame", 0},
                             {"total", session.video_info.value("frame_count", int64_t{0})},
                             {"fps", 0.0},
-                            {"eta_s", 0.0},
+                            {"eta_s", nullptr},
                             {"queue_position", position ? *position : 0}}
           .dump();
     }

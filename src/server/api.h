@@ -99,6 +99,8 @@ class Api {
   ApiResponse download(const std::string& id);
   // The uploaded original (for side-by-side playback), Range-capable like download.
   ApiResponse original_video(const std::string& id);
+  // GET /api/thumbnail/{id}: the JPEG the analysis made from its first frame with a person.
+  ApiResponse thumbnail(const std::string& id);
   ApiResponse export_file(const std::string& id, const std::string& name);
   // landmarks.trc, skeleton.bvh, angles.csv, made on demand (server/motion_export_handler.h).
   ApiResponse motion_export(const std::string& id, const std::string& name, const std::string& query);

@@ -27,6 +27,7 @@
 #include "core/version.h"
 #include "server/access_policy.h"
 #include "server/byte_range.h"
+#include "server/gzip.h"
 #include "server/multipart_parser.h"
 #include "server/session_cleaner.h"
 
@@ -362,6 +363,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
     range_ = std::string(request[http::field::range]);
+    accepts_gzip_ = accepts_gzip(request[http::field::accept_encoding]);
     const std::string_view raw_path = std::string_view(target_).substr(0, target_.find('?'));
     auto path = percent_decode_path(raw_path);
     if (!path || path->empty() || path->front() != '/')
@@ -549,6 +551,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!response.content_disposition.empty())
       message->set(http::field::content_disposition, response.content_disposition);
     if (!content_range_.empty()) message->set(http::field::content_range, content_range_);
+    if (is_compressible(response.content_type)) {
+      add_vary_accept_encoding(*message);
+      if (accepts_gzip_ && response.body.size() >= kMinGzipBytes) {
+        if (auto compressed = gzip_compress(response.body)) {
+          response.body = std::move(*compressed);
+          message->set(http::field::content_encoding, "gzip");
+        }
+      }
+    }
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_);
     message->prepare_payload();
@@ -558,7 +569,32 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
+  static bool is_inside(const fs::path& file, const fs::path& dir) {
+    const fs::path relative = file.lexically_normal().lexically_relative(dir.lexically_normal());
+    return !relative.empty() && *relative.begin() != "..";
+  }
+
+  // Vary tells caches that the answer depends on Accept-Encoding (as well as Origin for CORS).
+  template <class Fields>
+  static void add_vary_accept_encoding(Fields& fields) {
+    const std::string vary(fields[http::field::vary]);
+    fields.set(http::field::vary, vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");
+  }
+
   void respond_file(ApiResponse response, unsigned version) {
+    // A session's whole JSON/CSV export goes out as its cached gzip copy beside it (made once,
+    // never in the web directory); ranges are of the plain file.
+    const bool compressible = is_compressible(response.content_type);
+    bool gzipped = false;
+    if (compressible && accepts_gzip_ && range_.empty() &&
+        is_inside(response.file, context_.config.data_dir)) {
+      if (auto copy = gzipped_copy(response.file)) {
+        response.file = std::move(*copy);
+        gzipped = true;
+      } else {
+        DD_LOG_WARN("http: sending {} uncompressed: {}", path_, copy.error().message);
+      }
+    }
     auto file = std::make_unique<std::ifstream>(response.file, std::ios::binary);
     std::error_code size_ec;
     const uint64_t size = fs::file_size(response.file, size_ec);
@@ -591,6 +627,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     message.set(http::field::accept_ranges, "bytes");
     if (!response.content_disposition.empty())
       message.set(http::field::content_disposition, response.content_disposition);
+    if (compressible) add_vary_accept_encoding(message);
+    if (gzipped) message.set(http::field::content_encoding, "gzip");
     if (partial) {
       message.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
                                                   std::to_string(range.last) + "/" + std::to_string(size));
@@ -688,6 +726,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::unique_ptr<FileSend> file_send_;
   std::string method_, target_, path_, range_, content_range_, cors_origin_;
   bool preflight_ = false;
+  bool accepts_gzip_ = false;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   int status_ = 0;
   uint64_t bytes_ = 0;

@@ -15,9 +15,14 @@ namespace {
 namespace fs = std::filesystem;
 
 nlohmann::json progress_json(const pipeline::Progress& progress) {
-  return {{"progress", progress.fraction}, {"stage", progress.stage}, {"message", progress.message},
-          {"frame", progress.frame},       {"total", progress.total}, {"fps", progress.fps},
-          {"eta_s", progress.eta_s},       {"queue_position", 0}};
+  return {{"progress", progress.fraction},
+          {"stage", progress.stage},
+          {"message", progress.message},
+          {"frame", progress.frame},
+          {"total", progress.total},
+          {"fps", progress.fps},
+          {"eta_s", progress.eta_s ? nlohmann::json(*progress.eta_s) : nlohmann::json(nullptr)},
+          {"queue_position", 0}};
 }
 
 Result<std::string> read_results(const fs::path& path) {
@@ -237,10 +242,11 @@ void JobQueue::run_job(const store::Session& session) {
   };
 
   const fs::path output_dir = session.output_dir;
-  auto outputs =
-      is_comparison(session.options)
-          ? run_comparison_job(session, on_progress, stop)
-          : runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
+  pipeline::PipelineOptions analysis_options = pipeline_options(session.options);
+  analysis_options.display_name = session.filename;  // results.json names the upload, not input.mp4
+  auto outputs = is_comparison(session.options)
+                     ? run_comparison_job(session, on_progress, stop)
+                     : runner_(session.input_path, output_dir, analysis_options, on_progress, stop);
 
   RunningJob finished;
   {

@@ -71,7 +71,12 @@ json build() {
          {{"type", "string"},
           {"enum", {"uploaded", "queued", "processing", "completed", "failed", "cancelled"}}}},
         {"progress", {{"type", "number"}}},
-        {"results", {{"type", "object"}, {"nullable", true}, {"description", "results.json (DESIGN §4)"}}},
+        {"results",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description",
+           "results.json (DESIGN §4), with warnings: an array of sentences, empty when all is well (e.g. "
+           "\"only 40 of 178 frames could be decoded (the file looks truncated), ...\")"}}},
         {"download_url", {{"type", "string"}, {"nullable", true}}},
         {"error", {{"type", "string"}}}}}};
   schemas["CompareRequest"] = {
@@ -253,6 +258,12 @@ json build() {
         {"400", error_reply("unknown filter or query parameter")},
         {"404", error_reply("unknown session or file")},
         {"409", error_reply("analysis not completed, or no pose to build a skeleton from")}}}};
+  paths["/api/thumbnail/{session_id}"]["get"] = {
+      {"summary", "A still of the analysed video (JPEG), from the first frame with a person in it"},
+      {"parameters", {id_parameter()}},
+      {"responses",
+       {{"200", {{"description", "the thumbnail"}, {"content", {{"image/jpeg", json::object()}}}}},
+        {"404", error_reply("unknown session, or not analysed yet")}}}};
   paths["/api/compare"]["post"] = {
       {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
       {"description",
@@ -293,7 +304,8 @@ json build() {
   paths["/api/sessions"]["get"] = {
       {"summary", "All sessions, newest first"},
       {"description",
-       "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare)."},
+       "Each session has kind \"analysis\" (an uploaded video) or \"comparison\" (POST /api/compare), "
+       "and thumbnail_url once its analysis made a thumbnail (else null)."},
       {"responses", {{"200", {{"description", "{success, count, sessions[]}"}}}}}};
   paths["/api/session/{session_id}"]["get"] = {
       {"summary", "One session's status, options and video info"},
@@ -311,7 +323,8 @@ json build() {
       {"description",
        "Server messages (JSON, field type): connected {status, progress}, progress {progress 0..1, stage, "
        "message, "
-       "frame, total, fps, eta_s, queue_position}, complete {results, download_url}, error {error}, "
+       "frame, total, fps, eta_s (null until the pace is known), queue_position}, complete {results, "
+       "download_url}, error {error}, "
        "keepalive, pong. "
        "Send \"ping\" or {\"type\":\"ping\"} for a pong. For a comparison the stages are compare, then "
        "encode, and complete carries comparison.json as results."},

@@ -41,7 +41,7 @@ Status convert_into(SwrContext* swr, const uint8_t** input, int input_samples, A
 
 }  // namespace
 
-Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate) {
+Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_rate, std::stop_token stop) {
   if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
     return make_error(ErrorCode::kInvalidArgument, "audio sample rate " + std::to_string(sample_rate) +
                                                        " outside " + std::to_string(kMinSampleRate) + ".." +
@@ -126,6 +126,7 @@ Result<AudioTrack> decode_audio(const std::filesystem::path& path, int sample_ra
       continue;
     }
     if (flushed) break;
+    if (stop.stop_requested()) return make_error(ErrorCode::kCancelled, "audio decoding cancelled");
     rc = av_read_frame(fmt, packet.get());
     if (rc < 0) {
       avcodec_send_packet(dec, nullptr);

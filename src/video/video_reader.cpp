@@ -33,6 +33,7 @@ struct VideoReader::State {
   int64_t start_pts = AV_NOPTS_VALUE;
   cv::Size scaled_size;  // sws output, before rotation
   bool demux_done = false;
+  bool demux_failed = false;  // reading stopped on an error, not at the end of the file
   bool decoder_flushed = false;
   int64_t next_index = 0;
   double last_timestamp_s = -1;
@@ -251,6 +252,10 @@ int64_t VideoReader::corrupt_packet_count() const {
   return state_->corrupt_count;
 }
 
+bool VideoReader::ended_early() const {
+  return state_->demux_failed;
+}
+
 Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::filesystem::path& path,
                                                        const ReaderOptions& options) {
   auto state = std::make_unique<State>();
@@ -317,6 +322,7 @@ Result<bool> VideoReader::read(VideoFrame& out) {
     if (read_rc < 0) {
       if (read_rc != AVERROR_EOF) {
         DD_LOG_WARN("video: stopped reading {} early: {}", s.info.path, detail::av_error_text(read_rc));
+        s.demux_failed = true;
       }
       s.demux_done = true;
       continue;

@@ -55,6 +55,8 @@ class VideoReader {
   Result<bool> read(VideoFrame& frame);
   // Packets or frames the decoder rejected so far.
   int64_t corrupt_packet_count() const;
+  // True once reading stopped on an error before the end of the file (a truncated file).
+  bool ended_early() const;
 
  private:
   struct State;

@@ -56,6 +56,19 @@ TEST(BoundedQueueTest, StopUnblocksWaitingConsumerAndProducer) {
   EXPECT_FALSE(pushed);
 }
 
+// A cancelled stage stops at once instead of working through what is queued.
+TEST(BoundedQueueTest, StopEndsPopEvenWithItemsQueued) {
+  BoundedQueue<int> queue(/*capacity=*/4);
+  ASSERT_TRUE(queue.push(1, {}));
+  ASSERT_TRUE(queue.push(2, {}));
+  std::stop_source stop;
+  EXPECT_EQ(queue.pop(stop.get_token()).value(), 1);
+  stop.request_stop();
+  EXPECT_FALSE(queue.pop(stop.get_token()).has_value());
+  EXPECT_FALSE(queue.push(3, stop.get_token()));
+  EXPECT_EQ(queue.pop({}).value(), 2) << "the item stays for a consumer that was not stopped";
+}
+
 TEST(BoundedQueueTest, CloseDrainsThenEnds) {
   BoundedQueue<int> queue(/*capacity=*/4);
   ASSERT_TRUE(queue.push(7, {}));

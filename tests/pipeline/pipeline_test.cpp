@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "video/probe.h"
+#include "video/test_media.h"
 #include "video/video_reader.h"
 
 namespace dd::pipeline {
@@ -46,6 +48,11 @@ class PipelineTest : public ::testing::Test {
         "ultrafast " +
         (dir_ / "nobody_hlg.mp4").string());
     ffmpeg("-f lavfi -i sine=frequency=440 -t 1 -c:a aac " + (dir_ / "audio_only.m4a").string());
+    // The person clip's 2 s of video with 10 minutes of sound: the audio stage alone takes
+    // seconds, so a cancel that waits for it shows.
+    ffmpeg("-i " + (dir_ / "person.mp4").string() +
+           " -f lavfi -i sine=frequency=440:sample_rate=44100 -map 0:v -map 1:a -t 600 -c:v copy -c:a aac " +
+           (dir_ / "long_audio.mp4").string());
     std::ofstream(dir_ / "text.mp4") << "this is not a video\n";
     std::ofstream(dir_ / "empty.mp4");
     const auto size = fs::file_size(dir_ / "person.mp4");
@@ -112,9 +119,54 @@ TEST_F(PipelineTest, PersonVideoProducesEveryOutput) {
 
   ASSERT_FALSE(reports.empty());
   EXPECT_EQ(reports.front().stage, "probe");
+  EXPECT_FALSE(reports.front().eta_s) << "no time-left estimate before any work";
   EXPECT_EQ(reports.back().stage, "done");
   EXPECT_DOUBLE_EQ(reports.back().fraction, 1.0);
   for (size_t i = 1; i < reports.size(); ++i) EXPECT_GE(reports[i].fraction, reports[i - 1].fraction);
+  for (const Progress& report : reports) {
+    if (report.stage == "pose" && report.frame < 5) {
+      EXPECT_FALSE(report.eta_s) << report.message;
+    }
+    if (report.eta_s) {
+      EXPECT_GE(*report.eta_s, 0.0);
+    }
+  }
+}
+
+TEST_F(PipelineTest, HealthyVideoHasNoWarningsAndItsDisplayName) {
+  auto named = options(/*write_video=*/false);
+  named.display_name = "Salsa night.mp4";
+  auto outputs = run(dir_ / "person.mp4", dir_ / "out_named", named, {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  const auto results = read_json(outputs->results_json);
+  EXPECT_EQ(results["warnings"], nlohmann::json::array());
+  EXPECT_EQ(results["video_info"]["filename"], "Salsa night.mp4");
+  EXPECT_EQ(read_json(outputs->landmarks_json)["video"], "Salsa night.mp4");
+}
+
+// A phone upload cut short (index at the front, the end of the data missing) opens with its
+// full length; the results say how much of it could be decoded.
+TEST_F(PipelineTest, TruncatedVideoWarnsHowManyFramesWereDecoded) {
+  const fs::path input = video::testing::media("truncated_faststart.mp4");
+  ASSERT_FALSE(input.empty());
+  auto info = video::probe_video(input);
+  ASSERT_TRUE(info) << info.error().message;
+  ASSERT_EQ(info->frame_count, 60);
+  auto outputs = run(input, dir_ / "out_truncated_faststart", options(/*write_video=*/true), {}, {});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  const auto results = read_json(outputs->results_json);
+  const int64_t decoded = results["video_info"]["frame_count"].get<int64_t>();
+  EXPECT_GT(decoded, 0);
+  EXPECT_LT(decoded, 50);
+  ASSERT_TRUE(results["warnings"].is_array());
+  ASSERT_GE(results["warnings"].size(), 1u);
+  EXPECT_EQ(
+      results["warnings"][0].get<std::string>().rfind(
+          "only " + std::to_string(decoded) + " of 60 frames could be decoded (the file looks truncated)", 0),
+      0u)
+      << results["warnings"].dump();
+  // testsrc2 has nobody in it: that is said too.
+  EXPECT_NE(results["warnings"].dump().find("no person was found"), std::string::npos);
 }
 
 TEST_F(PipelineTest, VideoWithoutPersonCompletesWithEmptyAnalysis) {
@@ -253,6 +305,40 @@ TEST_F(PipelineTest, CancelStopsAndLeavesNothing) {
   ASSERT_FALSE(outputs);
   EXPECT_EQ(outputs.error().code, ErrorCode::kCancelled);
   EXPECT_TRUE(entries(out).empty());
+}
+
+// A stop request ends the run within a deadline in every stage, with Cancelled and no output.
+// The stop is requested from the progress callback when the stage has started, as a
+// cancelled job's DELETE would; the clip's 10-minute soundtrack makes a stage that ignored
+// the stop take seconds. (Measured: well under 0.5 s in every stage; the deadline leaves
+// room for a loaded machine.)
+TEST_F(PipelineTest, CancelEndsEveryStageWithinADeadline) {
+  constexpr auto kDeadline = std::chrono::milliseconds(1500);
+  for (const std::string stage : {"pose", "analysis", "encode"}) {
+    const fs::path out = dir_ / ("out_cancel_" + stage);
+    std::stop_source stop;
+    std::chrono::steady_clock::time_point requested;
+    auto outputs = run(
+        dir_ / "long_audio.mp4", out, options(/*write_video=*/true),
+        [&](const Progress& p) {
+          // In the pose stage, once frames flow (the queue is full); elsewhere at the start.
+          const bool in_stage = p.stage == stage && (stage != "pose" || p.frame > 0);
+          if (in_stage && !stop.stop_requested()) {
+            requested = std::chrono::steady_clock::now();
+            stop.request_stop();
+          }
+        },
+        stop.get_token());
+    const auto returned = std::chrono::steady_clock::now();
+    ASSERT_TRUE(stop.stop_requested()) << stage << " never reported";
+    ASSERT_FALSE(outputs) << stage;
+    EXPECT_EQ(outputs.error().code, ErrorCode::kCancelled) << stage << ": " << outputs.error().message;
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(returned - requested);
+    EXPECT_LT(took, kDeadline) << stage;
+    std::printf("cancel in %s: returned after %lld ms\n", stage.c_str(),
+                static_cast<long long>(took.count()));
+    EXPECT_TRUE(entries(out).empty()) << stage;
+  }
 }
 
 }  // namespace

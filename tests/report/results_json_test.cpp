@@ -35,11 +35,12 @@ void expect_all_finite(const json& value, const std::string& path) {
 
 const VideoSummary kVideo{"dance.mp4", 30, 300, 1280, 720, 10, 5 * 1024 * 1024, true};
 
-json analysed_document(const pose::PoseSequence& sequence, const analysis::AudioView* audio) {
+json analysed_document(const pose::PoseSequence& sequence, const analysis::AudioView* audio,
+                       std::vector<std::string> warnings = {}) {
   auto result = analysis::analyze(sequence, audio);
   EXPECT_TRUE(result.has_value());
   const ProcessingStats stats{static_cast<int64_t>(sequence.frames.size()), result->frames_with_pose, 5.0,
-                              "full"};
+                              "full", std::move(warnings)};
   return build_results_json(kVideo, stats, *result);
 }
 
@@ -49,9 +50,9 @@ TEST(ResultsJsonTest, HasTheDesignedFieldNames_WhenPoseAndMusic) {
   const analysis::AudioView audio{samples, 22050};
   const json doc = analysed_document(sequence, &audio);
 
-  EXPECT_EQ(keys(doc),
-            (std::set<std::string>{"video_info", "processing", "pose_analysis", "movement_analysis",
-                                   "rhythm_analysis", "smoothness_score", "timeline", "summary"}));
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"video_info", "processing", "pose_analysis",
+                                              "movement_analysis", "rhythm_analysis", "smoothness_score",
+                                              "timeline", "summary", "warnings"}));
   EXPECT_EQ(keys(doc["video_info"]),
             (std::set<std::string>{"filename", "fps", "frame_count", "width", "height", "duration",
                                    "size_bytes", "size", "has_audio"}));
@@ -83,6 +84,7 @@ TEST(ResultsJsonTest, HasTheDesignedFieldNames_WhenPoseAndMusic) {
             (std::set<std::string>{"total_sequences", "average_intensity", "movement_distribution",
                                    "most_active_body_part", "avg_body_part_activity"}));
 
+  EXPECT_EQ(doc["warnings"], json::array());
   EXPECT_EQ(doc["video_info"]["size"], "5.0 MB");
   EXPECT_NEAR(doc["processing"]["detection_rate"].get<double>(), 1.0, 1e-9);
   EXPECT_NEAR(doc["processing"]["realtime_factor"].get<double>(), 2.0, 1e-9);
@@ -112,6 +114,14 @@ TEST(ResultsJsonTest, AnalysisBlocksAreEmpty_WhenNoPoseAnywhere) {
   }
   EXPECT_TRUE(doc["smoothness_score"].is_null());
   EXPECT_EQ(doc["video_info"]["filename"], "dance.mp4");
+}
+
+TEST(ResultsJsonTest, Warnings_AreListedInOrder_EvenWithoutPose) {
+  const std::vector<std::string> warnings = {"only 40 of 178 frames could be decoded", "no person was found"};
+  const auto still = testing::render(testing::arm_swing(2), 2, 30, {}, [](double) { return false; });
+  EXPECT_EQ(analysed_document(still, nullptr, warnings)["warnings"], json(warnings));
+  const auto moving = testing::render(testing::arm_swing(2), 2, 30);
+  EXPECT_EQ(analysed_document(moving, nullptr, warnings)["warnings"], json(warnings));
 }
 
 TEST(ResultsJsonTest, UnknownsAreNull_WhenStillAndSilent) {

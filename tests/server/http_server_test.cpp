@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "server/gunzip.h"
 #include "server/http_test_client.h"
 #include "server/upload_probe.h"
 #include "store/sqlite_store.h"
@@ -44,6 +45,9 @@ void write_file(const fs::path& path, const std::string& text) {
 }
 
 using Reply = test::HttpReply;
+
+// The runner's thumbnail: the server passes the bytes on without looking at them.
+const std::string kFakeJpeg = "\xFF\xD8\xFF\xE0 not really a JPEG";
 
 // A test clip: 2 s of 160x120 test pattern at 25 fps with a sine tone (H.264 + AAC).
 const fs::path& test_clip() {
@@ -115,11 +119,24 @@ class ServerTest : public ::testing::Test {
       outputs.results_json = output_dir / "results.json";
       outputs.landmarks_csv = output_dir / "landmarks.csv";
       outputs.landmarks_json = output_dir / "landmarks.json";
-      write_file(
-          outputs.results_json,
-          json{{"video_info", {{"filename", input.filename().string()}}}, {"smoothness_score", 72.5}}.dump());
-      write_file(outputs.landmarks_csv, "frame,t,landmark,x,y,z,visibility\n0,0,0,0.5,0.5,0,0.9\n");
-      write_file(outputs.landmarks_json, json{{"frames", json::array()}}.dump());
+      outputs.thumbnail_jpg = output_dir / "thumbnail.jpg";
+      // Long enough (several KB) that the JSON and CSV answers are worth compressing.
+      json timeline = json::array();
+      std::string csv = "frame,t,landmark,x,y,z,visibility\n";
+      for (int frame = 0; frame < 200; ++frame) {
+        timeline.push_back(frame * 0.1);
+        for (int landmark = 0; landmark < 3; ++landmark) {
+          csv += std::to_string(frame) + "," + std::to_string(frame * 0.04) + "," + std::to_string(landmark) +
+                 ",0.5" + std::to_string(frame) + ",0.4" + std::to_string(landmark) + ",0,0.9\n";
+        }
+      }
+      write_file(outputs.results_json, json{{"video_info", {{"filename", input.filename().string()}}},
+                                            {"smoothness_score", 72.5},
+                                            {"timeline", {{"t", timeline}}}}
+                                           .dump());
+      write_file(outputs.landmarks_csv, csv);
+      write_file(outputs.landmarks_json, json{{"frames", timeline}, {"model", "full"}}.dump(2));
+      write_file(outputs.thumbnail_jpg, kFakeJpeg);
       if (options.write_video) {
         outputs.overlay_mp4 = output_dir / "overlay.mp4";
         fs::copy_file(input, outputs.overlay_mp4, fs::copy_options::overwrite_existing);
@@ -467,6 +484,92 @@ TEST_F(ServerTest, FullFlow_ProgressCompleteResultsDownloadExportsDelete) {
   EXPECT_EQ(get("/api/download/" + id).status, 404);
   EXPECT_FALSE(fs::exists(config_.data_dir / "sessions" / id));
   EXPECT_EQ(request(http::verb::delete_, "/api/session/" + id).status, 404);
+}
+
+// Downloads carry the uploaded file's name (RFC 6266 filename* when it is not ASCII), the
+// job is told that name for results.json, and the thumbnail the analysis made is served.
+TEST_F(ServerTest, DownloadsAreNamedAfterTheUpload_AndTheThumbnailIsServed) {
+  start();
+  const std::string clip = read_file(test_clip());
+  Reply uploaded = upload("Salsa night.mp4", clip);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  const std::string id = uploaded.json_body()["session_id"];
+  EXPECT_EQ(get("/api/thumbnail/" + id).status, 404) << "nothing analysed yet";
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
+  wait_for_status(id, "completed");
+  EXPECT_EQ(last_options_.display_name, "Salsa night.mp4");
+
+  EXPECT_EQ(get("/api/download/" + id).headers["content-disposition"],
+            "inline; filename=\"Salsa night_overlay.mp4\"");
+  EXPECT_EQ(get("/api/export/" + id + "/landmarks.csv").headers["content-disposition"],
+            "attachment; filename=\"Salsa night_landmarks.csv\"");
+  EXPECT_EQ(get("/api/export/" + id + "/results.json").headers["content-disposition"],
+            "attachment; filename=\"Salsa night_results.json\"");
+
+  Reply thumbnail = get("/api/thumbnail/" + id);
+  ASSERT_EQ(thumbnail.status, 200);
+  EXPECT_EQ(thumbnail.headers["content-type"], "image/jpeg");
+  EXPECT_EQ(thumbnail.body, kFakeJpeg);
+  EXPECT_EQ(request(http::verb::post, "/api/thumbnail/" + id).status, 405);
+  EXPECT_EQ(get("/api/thumbnail/0123456789abcdef0123456789abcdef").status, 404);
+  EXPECT_EQ(get("/api/thumbnail/not-an-id").status, 404);
+  json sessions = get("/api/sessions").json_body()["sessions"];
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0]["thumbnail_url"], "/api/thumbnail/" + id);
+  EXPECT_TRUE(get("/openapi.json").json_body()["paths"].contains("/api/thumbnail/{session_id}"));
+
+  Reply dancer = upload("T\xC3\xA4nzerin.mov", clip);
+  ASSERT_EQ(dancer.status, 200) << dancer.body;
+  const std::string dancer_id = dancer.json_body()["session_id"];
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + dancer_id).status, 202);
+  wait_for_status(dancer_id, "completed");
+  EXPECT_EQ(get("/api/download/" + dancer_id).headers["content-disposition"],
+            "inline; filename=\"T_nzerin_overlay.mp4\"; filename*=UTF-8''T%C3%A4nzerin_overlay.mp4");
+  sessions = get("/api/sessions").json_body()["sessions"];
+  ASSERT_EQ(sessions.size(), 2u);
+  for (const json& session : sessions) {
+    EXPECT_EQ(session["thumbnail_url"], "/api/thumbnail/" + session["session_id"].get<std::string>());
+  }
+}
+
+// JSON and CSV answers are gzip-compressed for clients that accept it and decompress to the
+// very bytes others get; video, Range requests and clients without Accept-Encoding get them
+// as they are.
+TEST_F(ServerTest, JsonAndCsvAnswers_GzipWhenAccepted_PlainOtherwise) {
+  start();
+  const std::string id = upload_clip();
+  for (int i = 0; i < 3; ++i) upload_clip();  // a session list worth compressing
+  ASSERT_EQ(request(http::verb::post, "/api/analyze/" + id).status, 202);
+  wait_for_status(id, "completed");
+  const std::map<std::string, std::string> gzip = {{"Accept-Encoding", "gzip, deflate, br"}};
+  for (const std::string& target : std::vector<std::string>{
+           "/api/results/" + id, "/api/sessions", "/api/export/" + id + "/results.json",
+           "/api/export/" + id + "/landmarks.json", "/api/export/" + id + "/landmarks.csv"}) {
+    Reply plain = get(target);
+    ASSERT_EQ(plain.status, 200) << target;
+    EXPECT_EQ(plain.headers.count("content-encoding"), 0u) << target;
+    ASSERT_GE(plain.body.size(), 1024u) << target;
+    for (int attempt = 0; attempt < 2; ++attempt) {  // the second export answer reuses the copy
+      Reply zipped = get(target, gzip);
+      ASSERT_EQ(zipped.status, 200) << target;
+      EXPECT_EQ(zipped.headers["content-encoding"], "gzip") << target;
+      EXPECT_NE(zipped.headers["vary"].find("Accept-Encoding"), std::string::npos) << target;
+      EXPECT_LT(zipped.body.size(), plain.body.size()) << target;
+      EXPECT_EQ(test::gunzip(zipped.body), plain.body) << target;
+    }
+    Reply refused = get(target, {{"Accept-Encoding", "gzip;q=0, identity"}});
+    EXPECT_EQ(refused.headers.count("content-encoding"), 0u) << target;
+    EXPECT_EQ(refused.body, plain.body) << target;
+  }
+  Reply range =
+      get("/api/export/" + id + "/landmarks.csv", {{"Accept-Encoding", "gzip"}, {"Range", "bytes=0-9"}});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.headers.count("content-encoding"), 0u);
+  EXPECT_EQ(range.body, "frame,t,la");
+  Reply video = get("/api/download/" + id, gzip);
+  EXPECT_EQ(video.status, 200);
+  EXPECT_EQ(video.headers.count("content-encoding"), 0u);
+  EXPECT_EQ(video.body, read_file(test_clip()));
 }
 
 TEST_F(ServerTest, LateWebSocketClient_GetsStateAndCompleteAtOnce) {
