@@ -27,7 +27,7 @@ constexpr double kMaxStepRate_hz = 2.5;
 constexpr double kMinStepSpeed = 0.5 * kActiveVelocity;
 // Walking swings the arms less than the legs; a dance that steps while the arms carry the
 // movement is Dancing.
-constexpr double kMaxArmToLegSpeed = 1.5;
+constexpr double kMaxArmToLegSpeed = 1.0;
 // Walking toward or away from the camera: the apparent size changes by 10% a second or more
 // (0.4 m/s at 4 m), the counterpart of kActiveVelocity across the image.
 constexpr double kMinSizeRate = 0.1;
@@ -291,16 +291,16 @@ TrackLabels classify_track(const Track& track) {
                              sum_avg[k] / 2 >= 0.5 * travel_speed;
     const bool travels =
         travel_speed >= kActiveVelocity * kGridRate_hz || std::abs(size_rate[k]) >= kMinSizeRate;
+    const bool legs_lead = arm_avg[k] <= kMaxArmToLegSpeed * leg_avg[k];
     const bool stepping = steps[k] >= kMinStepRate_hz && steps[k] <= kMaxStepRate_hz &&
-                          leg_avg[k] / 2 >= kMinStepSpeed * kGridRate_hz &&
-                          arm_avg[k] <= kMaxArmToLegSpeed * leg_avg[k];
+                          leg_avg[k] / 2 >= kMinStepSpeed * kGridRate_hz;
     const bool crouching =
         legs_visible[k] && knee_avg[k] < kCrouchKnee_deg &&
         (height_avg[k] < kCrouchHeightShare * upright_height ||
          (knee_avg[k] < kBentKnee_deg && height_avg[k] < kBentCrouchHeightShare * upright_height));
     if (jumping) {
       raw[k] = MovementType::kJumping;
-    } else if (stepping || (travels && alternating)) {
+    } else if (legs_lead && (stepping || (travels && alternating))) {
       raw[k] = MovementType::kWalking;
     } else if (crouching) {
       raw[k] = MovementType::kCrouching;
