@@ -48,6 +48,19 @@ std::optional<std::pair<size_t, size_t>> locate(const Kinematics& kinematics, do
   return std::nullopt;
 }
 
+// The movement's accents per minute: 60 / the median interval between consecutive accents,
+// or nullopt with fewer than four accents.
+std::optional<double> accent_rate_bpm(const std::vector<double>& accent_times_s) {
+  if (accent_times_s.size() < 4) return std::nullopt;
+  std::vector<double> intervals;
+  for (size_t i = 1; i < accent_times_s.size(); ++i)
+    intervals.push_back(accent_times_s[i] - accent_times_s[i - 1]);
+  const auto mid = intervals.begin() + static_cast<std::ptrdiff_t>(intervals.size() / 2);
+  std::nth_element(intervals.begin(), mid, intervals.end());
+  if (!(*mid > 0)) return std::nullopt;
+  return 60 / *mid;
+}
+
 }  // namespace
 
 Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioView* audio) {
@@ -117,8 +130,9 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
 
   if (audio != nullptr && !audio->samples.empty()) {
     result.music.has_audio = true;
-    auto beats = track_beats(*audio);
+    auto beats = track_beats(*audio, accent_rate_bpm(result.rhythm.accent_times_s));
     DD_TRY(beats);
+    result.music.beat_status = beats->status;
     result.music.bpm = beats->bpm;
     result.music.beat_times_s = beats->beat_times_s;
     if (beats->bpm) {
