@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> models = {"lite", "full", "heavy"};
   std::map<std::string, Matrix> frame_matrix, clip_matrix;
   std::map<std::string, std::array<int, 2>> accepted;  // model -> accepted, labelled frames
+  // model -> per labelled type: timeline intensity sum and point count
+  std::map<std::string, std::array<std::array<double, 2>, kMovementTypeCount>> type_intensity;
   std::printf("| clip | model | accepted frames | dominant | distribution S/W/D/J/C %% | intensity |\n");
   std::printf("|---|---|---|---|---|---|\n");
   int agreeing_clips = 0, clip_count = 0;
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
       ++clip_matrix[model][static_cast<size_t>(clip.dominant.front())]
                    [static_cast<size_t>(result->movement_type)];
       frame_types[model] = result->frame_types;
+      for (const auto& point : result->timeline) {
+        const auto* segment = clip.at(point.t_s);
+        if (segment == nullptr || !point.intensity) continue;
+        auto& cell = type_intensity[model][static_cast<size_t>(segment->accepted.front())];
+        cell[0] += *point.intensity;
+        cell[1] += 1;
+      }
       if (clip.clip == shown_clip) {
         std::string labelled, predicted;
         double next_s = 0;
@@ -77,8 +86,13 @@ int main(int argc, char** argv) {
           labelled += segment ? movement_type_name(segment->accepted.front())[0] : ' ';
           predicted += result->frame_types[f] ? movement_type_name(*result->frame_types[f])[0] : '-';
         }
-        std::fprintf(stderr, "%-6s label %s\n%-6s types %s\n", model.c_str(), labelled.c_str(), model.c_str(),
-                     predicted.c_str());
+        std::string intensity;  // tens of the timeline's intensity, every 0.1 s
+        for (const auto& point : result->timeline)
+          intensity += point.intensity
+                           ? static_cast<char>('0' + std::min(9, static_cast<int>(*point.intensity / 10)))
+                           : '-';
+        std::fprintf(stderr, "%-6s label %s\n%-6s types %s\n%-6s 10s   %s\n", model.c_str(), labelled.c_str(),
+                     model.c_str(), predicted.c_str(), model.c_str(), intensity.c_str());
       }
       dominant[model] = result->movement_type;
       const auto& d = result->movement_distribution;
@@ -109,6 +123,14 @@ int main(int argc, char** argv) {
                 counts[1] > 0 ? 100.0 * counts[0] / counts[1] : 0.0);
     print_matrix("Per frame", frame_matrix[model]);
     print_matrix("Per clip (dominant type; labelled = the clip's first accepted type)", clip_matrix[model]);
+    std::printf("\nMean timeline intensity of the frames labelled:");
+    for (size_t t = 0; t < kMovementTypeCount; ++t) {
+      const auto& cell = type_intensity[model][t];
+      if (cell[1] > 0)
+        std::printf(" %s %.0f (%.0f s);", movement_type_name(static_cast<MovementType>(t)), cell[0] / cell[1],
+                    cell[1] / 10);
+    }
+    std::printf("\n");
   }
   std::printf("\nModels agree on the dominant type of %d of %d clips and on %.1f%% of frames (pairs)\n",
               agreeing_clips, clip_count,

@@ -81,9 +81,11 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
   result.has_pose = true;
 
   std::vector<TrackLabels> labels;
+  std::vector<std::vector<double>> effort;
   size_t total = 0;
   for (const Track& track : kinematics.tracks) {
     labels.push_back(classify_track(track));
+    effort.push_back(effort_velocity30(track, labels.back().type));
     for (MovementType type : labels.back().type) ++result.movement_distribution[static_cast<size_t>(type)];
     total += track.size();
     for (const MovementSegment& segment : track_segments(track, labels.back())) {
@@ -107,7 +109,9 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
     }
   }
 
-  result.body = compute_body_metrics(kinematics);
+  std::vector<std::vector<MovementType>> types;
+  for (const TrackLabels& track_labels : labels) types.push_back(track_labels.type);
+  result.body = compute_body_metrics(kinematics, types);
   result.smoothness = smoothness_score(kinematics);
   result.rhythm = analyze_motion_rhythm(kinematics);
 
@@ -122,7 +126,7 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
       const TrackLabels& track_labels = labels[where->first];
       const double v30 = track_labels.velocity30[where->second];
       point.velocity30 = v30;
-      point.intensity = activity_from_velocity(v30);
+      point.intensity = intensity_from_effort(effort[where->first][where->second]);
       point.type = track_labels.type[where->second];
     }
     result.timeline.push_back(point);
