@@ -10,8 +10,8 @@ namespace dd::analysis {
 namespace {
 
 constexpr double kActivityScale = 0.06;
-// Effort: sideways travel counts a third (a walk is light work); kEffortScale puts a brisk
-// dance near 70.
+// Effort: sideways travel counts a sixth, a walk's limbs 0.35 (a walk is light work);
+// kEffortScale puts the aerobics routine of the labelled clips near 85 (docs/analysis.md).
 constexpr double kTravelWeight = 1.0 / 6;
 constexpr double kEffortScale = 0.08;
 constexpr double kWalkingLimbWeight = 0.35;

@@ -47,18 +47,17 @@ double activity_from_velocity(double velocity30);
 // calibrated on real clips so standing < walking < dancing < jumping (docs/analysis.md).
 double intensity_from_effort(double effort30);
 
-// Effort per 1/30 s at each sample of `track`, smoothed over 0.3 s: the limbs' (elbows, wrists,
-// knees, ankles) mean speed relative to the hips, plus the hips' own vertical speed (bounces,
-// jumps) at full weight and their sideways travel at kTravelWeight: moving the limbs and lifting
-// the body cost a dancer more than being carried across the frame.
-// `types`: the track's movement types, or empty; while Walking the limbs count half (a walk's
-// pendular leg swing is about half the work of moving the limbs as fast in a dance: 3.5 against
-// 7 METs in Ainsworth's Compendium of Physical Activities).
+// Effort per 1/30 s at each sample of `track`, smoothed over 0.3 s: the mean speed of the limbs,
+// shoulders and head relative to the hips, plus the hips' vertical speed (bounces, jumps) and
+// sideways sway (velocity minus its 1 s mean) at full weight, plus their sideways travel (the
+// 1 s mean) at a sixth: moving the body costs a dancer more than being carried across the frame.
+// `types`: the track's movement types, or empty; while Walking the limbs count 0.35 (a walk's
+// pendular leg swing is light work: 3.5 against 7 METs for dancing in Ainsworth's Compendium of
+// Physical Activities).
 std::vector<double> effort_velocity30(const Track& track, std::span<const MovementType> types);
 
-// Intensity = the effort map of the RMS of effort_velocity30 over all samples (see
-// intensity_from_effort); RMS^2 =
-// mean^2 + variance, so both how fast and how varied the motion is raise it. Part activity =
+// Intensity = intensity_from_effort(RMS of effort_velocity30 over all samples); RMS^2 =
+// mean^2 + variance, so both how hard and how varied the motion is raise it. Part activity =
 // the map of the RMS of the part's visibility-weighted joint velocity (head: nose and ears; torso: shoulders
 // and hips; arms: elbow and wrist; legs: knee and ankle). Symmetry = 100 * (1 - |L - R| / (L + R)) of arm and
 // leg activity, weighted by how much each pair moves. Joint angles are 2D angles in the image plane at
