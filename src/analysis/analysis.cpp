@@ -48,6 +48,19 @@ std::optional<std::pair<size_t, size_t>> locate(const Kinematics& kinematics, do
   return std::nullopt;
 }
 
+// The movement's accents per minute: 60 / the median interval between consecutive accents,
+// or nullopt with fewer than four accents.
+std::optional<double> accent_rate_bpm(const std::vector<double>& accent_times_s) {
+  if (accent_times_s.size() < 4) return std::nullopt;
+  std::vector<double> intervals;
+  for (size_t i = 1; i < accent_times_s.size(); ++i)
+    intervals.push_back(accent_times_s[i] - accent_times_s[i - 1]);
+  const auto mid = intervals.begin() + static_cast<std::ptrdiff_t>(intervals.size() / 2);
+  std::nth_element(intervals.begin(), mid, intervals.end());
+  if (!(*mid > 0)) return std::nullopt;
+  return 60 / *mid;
+}
+
 }  // namespace
 
 Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioView* audio) {
@@ -68,9 +81,11 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
   result.has_pose = true;
 
   std::vector<TrackLabels> labels;
+  std::vector<std::vector<double>> effort;
   size_t total = 0;
   for (const Track& track : kinematics.tracks) {
     labels.push_back(classify_track(track));
+    effort.push_back(effort_velocity30(track, labels.back().type));
     for (MovementType type : labels.back().type) ++result.movement_distribution[static_cast<size_t>(type)];
     total += track.size();
     for (const MovementSegment& segment : track_segments(track, labels.back())) {
@@ -94,7 +109,9 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
     }
   }
 
-  result.body = compute_body_metrics(kinematics);
+  std::vector<std::vector<MovementType>> types;
+  for (const TrackLabels& track_labels : labels) types.push_back(track_labels.type);
+  result.body = compute_body_metrics(kinematics, types);
   result.smoothness = smoothness_score(kinematics);
   result.rhythm = analyze_motion_rhythm(kinematics);
 
@@ -109,7 +126,7 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
       const TrackLabels& track_labels = labels[where->first];
       const double v30 = track_labels.velocity30[where->second];
       point.velocity30 = v30;
-      point.intensity = activity_from_velocity(v30);
+      point.intensity = intensity_from_effort(effort[where->first][where->second]);
       point.type = track_labels.type[where->second];
     }
     result.timeline.push_back(point);
@@ -117,8 +134,9 @@ Result<AnalysisResult> analyze(const pose::PoseSequence& sequence, const AudioVi
 
   if (audio != nullptr && !audio->samples.empty()) {
     result.music.has_audio = true;
-    auto beats = track_beats(*audio);
+    auto beats = track_beats(*audio, accent_rate_bpm(result.rhythm.accent_times_s));
     DD_TRY(beats);
+    result.music.beat_status = beats->status;
     result.music.bpm = beats->bpm;
     result.music.beat_times_s = beats->beat_times_s;
     if (beats->bpm) {

@@ -18,6 +18,7 @@ namespace dd::analysis {
 
 struct MusicAnalysis {
   bool has_audio = false;
+  std::optional<BeatStatus> beat_status;  // nullopt without audio
   std::optional<double> bpm;
   std::vector<double> beat_times_s;
   std::optional<BeatAlignment> alignment;  // needs beats and movement accents

@@ -10,6 +10,16 @@ namespace dd::analysis {
 namespace {
 
 constexpr double kActivityScale = 0.06;
+// Effort: sideways travel counts a sixth, a walk's limbs 0.35 (a walk is light work);
+// kEffortScale puts the aerobics routine of the labelled clips near 85 (docs/analysis.md).
+constexpr double kTravelWeight = 1.0 / 6;
+constexpr double kEffortScale = 0.08;
+constexpr double kWalkingLimbWeight = 0.35;
+// Everything the body moves relative to its hips: limbs, shoulders and head.
+constexpr std::array<int, 11> kEffortJoints = {pose::kNose,       pose::kLeftShoulder, pose::kRightShoulder,
+                                               pose::kLeftElbow,  pose::kRightElbow,   pose::kLeftWrist,
+                                               pose::kRightWrist, pose::kLeftKnee,     pose::kRightKnee,
+                                               pose::kLeftAnkle,  pose::kRightAnkle};
 constexpr double kMinAngleVisibility = 0.5;
 
 const std::array<std::vector<int>, kBodyPartCount> kPartJoints = {{
@@ -46,9 +56,40 @@ double activity_from_velocity(double velocity30) {
   return 100 * (1 - std::exp(-x * x));
 }
 
-BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
+double intensity_from_effort(double effort30) {
+  if (!(effort30 > 0)) return 0;
+  const double x = effort30 / kEffortScale;
+  return 100 * (1 - std::exp(-x * x));
+}
+
+std::vector<double> effort_velocity30(const Track& track, std::span<const MovementType> types) {
+  std::vector<double> effort(track.size()), hip_vx(track.size());
+  for (size_t k = 0; k < track.size(); ++k)
+    hip_vx[k] = midpoint(track.velocity[k], pose::kLeftHip, pose::kRightHip).x;
+  // Travel is the hips' sideways velocity averaged over 1 s; what is left is sway, a dancer's work.
+  const std::vector<double> travel = moving_average(hip_vx, static_cast<size_t>(kGridRate_hz));
+  for (size_t k = 0; k < track.size(); ++k) {
+    const Vec2 hip = midpoint(track.velocity[k], pose::kLeftHip, pose::kRightHip);
+    double sum = 0, weight = 0;
+    for (int joint : kEffortJoints) {
+      const auto j = static_cast<size_t>(joint);
+      const double w = track.visibility[k][j];
+      sum += w * std::hypot(track.velocity[k][j].x - hip.x, track.velocity[k][j].y - hip.y);
+      weight += w;
+    }
+    const bool walking = k < types.size() && types[k] == MovementType::kWalking;
+    const double limbs = (weight > 0 ? sum / weight : 0) * (walking ? kWalkingLimbWeight : 1);
+    effort[k] =
+        (limbs + std::abs(hip.y) + std::abs(hip.x - travel[k]) + kTravelWeight * std::abs(travel[k])) /
+        kGridRate_hz;
+  }
+  return moving_average(effort, 9);
+}
+
+BodyMetrics compute_body_metrics(const Kinematics& kinematics,
+                                 std::span<const std::vector<MovementType>> types) {
   BodyMetrics metrics;
-  double sum = 0, sum_sq = 0;
+  double sum = 0, effort_sq = 0;
   size_t count = 0;
   std::array<double, kBodyPartCount> part_sum{};
   std::array<double, kJointAngleCount> angle_sum{};
@@ -57,14 +98,13 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
     stats.min_deg = std::numeric_limits<double>::max();
     stats.max_deg = std::numeric_limits<double>::lowest();
   }
-  for (const Track& track : kinematics.tracks) {
-    const std::vector<double> body = moving_average(joint_speed(track, kKeyJoints), 9);
-    for (double v : body) {
-      const double v30 = v / kGridRate_hz;
-      sum += v30;
-      sum_sq += v30 * v30;
-    }
-    count += body.size();
+  for (size_t t = 0; t < kinematics.tracks.size(); ++t) {
+    const Track& track = kinematics.tracks[t];
+    for (double v : moving_average(joint_speed(track, kKeyJoints), 9)) sum += v / kGridRate_hz;
+    const std::span<const MovementType> track_types =
+        t < types.size() ? std::span<const MovementType>(types[t]) : std::span<const MovementType>();
+    for (double e : effort_velocity30(track, track_types)) effort_sq += e * e;
+    count += track.size();
     for (size_t p = 0; p < kBodyPartCount; ++p) {
       for (double v : joint_speed(track, kPartJoints[p]))
         part_sum[p] += v * v / (kGridRate_hz * kGridRate_hz);
@@ -101,7 +141,7 @@ BodyMetrics compute_body_metrics(const Kinematics& kinematics) {
   if (count == 0) return metrics;
   const double n = static_cast<double>(count);
   metrics.mean_velocity30 = sum / n;
-  metrics.intensity = activity_from_velocity(std::sqrt(sum_sq / n));
+  metrics.intensity = intensity_from_effort(std::sqrt(effort_sq / n));
   std::array<double, kBodyPartCount> part_velocity{};
   for (size_t p = 0; p < kBodyPartCount; ++p) {
     part_velocity[p] = std::sqrt(part_sum[p] / n);

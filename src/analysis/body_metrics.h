@@ -4,10 +4,12 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "analysis/kinematics.h"
+#include "analysis/movement_classifier.h"
 
 namespace dd::analysis {
 
@@ -41,12 +43,27 @@ struct BodyMetrics {
 // kStillVelocity 0.01 -> 3, kActiveVelocity 0.03 -> 22, 0.06 -> 63, kVigorousVelocity 0.12 -> 98.
 double activity_from_velocity(double velocity30);
 
-// Intensity = activity_from_velocity(RMS of the 0.3 s-smoothed body velocity); RMS^2 =
-// mean^2 + variance, so both how fast and how varied the motion is raise it. Part activity =
+// The 0..100 intensity of an effort per 1/30 s: 100 * (1 - exp(-(e / kEffortScale)^2)),
+// calibrated on real clips so standing < walking < dancing < jumping (docs/analysis.md).
+double intensity_from_effort(double effort30);
+
+// Effort per 1/30 s at each sample of `track`, smoothed over 0.3 s: the mean speed of the limbs,
+// shoulders and head relative to the hips, plus the hips' vertical speed (bounces, jumps) and
+// sideways sway (velocity minus its 1 s mean) at full weight, plus their sideways travel (the
+// 1 s mean) at a sixth: moving the body costs a dancer more than being carried across the frame.
+// `types`: the track's movement types, or empty; while Walking the limbs count 0.35 (a walk's
+// pendular leg swing is light work: 3.5 against 7 METs for dancing in Ainsworth's Compendium of
+// Physical Activities).
+std::vector<double> effort_velocity30(const Track& track, std::span<const MovementType> types);
+
+// Intensity = intensity_from_effort(RMS of effort_velocity30 over all samples); RMS^2 =
+// mean^2 + variance, so both how hard and how varied the motion is raise it. Part activity =
 // the map of the RMS of the part's visibility-weighted joint velocity (head: nose and ears; torso: shoulders
 // and hips; arms: elbow and wrist; legs: knee and ankle). Symmetry = 100 * (1 - |L - R| / (L + R)) of arm and
 // leg activity, weighted by how much each pair moves. Joint angles are 2D angles in the image plane at
 // samples where all three points have visibility >= 0.5. All zero (symmetry 100) with no tracks.
-BodyMetrics compute_body_metrics(const Kinematics& kinematics);
+// `types`: per track, its movement types (classify_track), or empty.
+BodyMetrics compute_body_metrics(const Kinematics& kinematics,
+                                 std::span<const std::vector<MovementType>> types = {});
 
 }  // namespace dd::analysis

@@ -41,13 +41,16 @@ struct TrackLabels {
 
 // Labels every sample of `track`. Jumping: both ankles and the hips at least 0.35 body scales
 // above their level of the surrounding 2 s with a vertical hip speed of kTakeoffVelocity
-// within 0.3 s (flight), widened by 0.15 s for take-off and landing. Walking: the hips travel
-// sideways at kActiveVelocity or more (0.5 s mean) while the ankles alternate (one still, one
-// moving). Crouching: hip-to-ankle height under 75% of the person's upright height (the
-// track's 90th percentile), or under 90% with a knee bent below 120 degrees. Dancing: the limbs
-// (elbows, wrists, knees, ankles) reach kActiveVelocity within 0.75 s, so short pauses
-// inside a dance stay Dancing. Otherwise Standing. A 0.33 s majority filter and a 0.4 s
-// minimum segment length remove flicker.
+// within 0.3 s (flight), widened by 0.15 s for take-off and landing. Walking, from the gait in
+// any direction: the feet overtake each other (the left-minus-right ankle vector changes sign
+// along the axis it varies most along) 0.7..2.5 times a second, or the hips travel sideways at
+// kActiveVelocity (0.5 s mean) or the body's apparent size changes by 10% a second while the
+// ankles alternate; in both cases with the wrists no faster than the ankles relative to the
+// hips. Crouching: a knee bent under 150 degrees and hip-to-ankle height under 75% of the
+// person's upright height (the track's 90th percentile), or under 90% with a knee bent below
+// 120 degrees. Dancing: the limbs (elbows, wrists, knees, ankles) reach kActiveVelocity within
+// 0.75 s, until they fall below 60% of it (hysteresis against the model's jitter). Otherwise
+// Standing. A 0.33 s majority filter and a 0.4 s minimum segment length remove flicker.
 TrackLabels classify_track(const Track& track);
 
 // Segments of equal type within one track; end_s is the end of the last sample's interval.

@@ -21,6 +21,15 @@ constexpr double kPriorOctaves = 1.4;
 constexpr double kTightness = 100;
 constexpr double kMinAudio_s = 2;
 constexpr double kMinBeatCorrelation = 0.2;
+// Where dancers count (Moelants 2002: preferred tempi cluster around 120 BPM).
+constexpr double kCountedMinBpm = 80;
+constexpr double kCountedMaxBpm = 160;
+constexpr double kMinOctaveStrength = 0.3;
+constexpr double kRangeFalloff_octaves = 0.5;
+constexpr double kTempoTolerance = 0.06;
+// The movement's accents settle between two countable octaves; they do not pull a tempo out
+// of the counting range (a dancer accenting every other beat still counts every beat).
+constexpr double kAccentBonus = 0.5;
 
 double hz_to_mel(double hz) {
   return 2595 * std::log10(1 + hz / 700);
@@ -67,6 +76,29 @@ double interpolate(const std::vector<double>& v, double x) {
   if (i + 1 >= v.size()) return v[i];
   const double f = x - static_cast<double>(i);
   return v[i] * (1 - f) + v[i + 1] * f;
+}
+
+// Autocorrelation of the mean-removed envelope at lags 0..max_lag.
+std::vector<double> autocorrelation(const std::vector<double>& env, size_t max_lag) {
+  const size_t n = env.size();
+  const double mean = std::accumulate(env.begin(), env.end(), 0.0) / static_cast<double>(n);
+  std::vector<double> acf(max_lag + 1, 0.0);
+  for (size_t lag = 0; lag <= max_lag && lag < n; ++lag) {
+    double sum = 0;
+    for (size_t i = 0; i + lag < n; ++i) sum += (env[i] - mean) * (env[i + lag] - mean);
+    acf[lag] = sum / static_cast<double>(n - lag);
+  }
+  return acf;
+}
+
+// The highest autocorrelation within 4% of `lag` (the octave's peak need not fall on an exact
+// multiple of the refined period).
+double peak_near(const std::vector<double>& acf, double lag) {
+  const auto lo = static_cast<size_t>(std::max(1.0, std::floor(lag * 0.96)));
+  const auto hi = static_cast<size_t>(std::ceil(lag * 1.04));
+  double best = -1e300;
+  for (size_t l = lo; l <= hi && l < acf.size(); ++l) best = std::max(best, acf[l]);
+  return best;
 }
 
 // Beat period in envelope frames, or 0 when there is none.
@@ -251,16 +283,75 @@ Result<OnsetEnvelope> onset_envelope(AudioView audio) {
   return envelope;
 }
 
-Result<MusicBeats> track_beats(AudioView audio) {
+const char* beat_status_name(BeatStatus status) {
+  switch (status) {
+    case BeatStatus::kFound: return "found";
+    case BeatStatus::kTooShort: return "too_short";
+    case BeatStatus::kSilent: return "silent";
+    case BeatStatus::kNoSteadyBeat: return "no_steady_beat";
+  }
+  return "no_steady_beat";
+}
+
+const char* beat_status_message(BeatStatus status) {
+  switch (status) {
+    case BeatStatus::kFound: return "Beat found in the music";
+    case BeatStatus::kTooShort: return "The audio is too short to find a beat (under 2 seconds)";
+    case BeatStatus::kSilent: return "The audio is silent";
+    case BeatStatus::kNoSteadyBeat:
+      return "No steady beat in the audio (speech, ambient sound or free rhythm)";
+  }
+  return "";
+}
+
+double choose_tempo_octave(std::span<const TempoCandidate> candidates, std::optional<double> accent_bpm) {
+  double best_bpm = candidates.empty() ? 0 : candidates.front().bpm;
+  double best_score = -1;
+  for (const TempoCandidate& candidate : candidates) {
+    if (candidate.strength < kMinOctaveStrength) continue;
+    double score = candidate.strength;
+    // 1 inside the counting range, falling to 0 half an octave outside it.
+    const double octaves_outside =
+        std::max({0.0, std::log2(kCountedMinBpm / candidate.bpm), std::log2(candidate.bpm / kCountedMaxBpm)});
+    score += std::max(0.0, 1 - octaves_outside / kRangeFalloff_octaves);
+    if (accent_bpm && std::abs(candidate.bpm / *accent_bpm - 1) <= kTempoTolerance) score += kAccentBonus;
+    if (score > best_score) {
+      best_score = score;
+      best_bpm = candidate.bpm;
+    }
+  }
+  return best_bpm;
+}
+
+Result<MusicBeats> track_beats(AudioView audio, std::optional<double> accent_bpm) {
   auto envelope = onset_envelope(audio);
   DD_TRY(envelope);
   MusicBeats beats;
   const std::vector<double>& env = envelope->strength;
   const double duration_s = static_cast<double>(audio.samples.size()) / audio.sample_rate;
-  if (duration_s < kMinAudio_s || env.size() < 8) return beats;
-  const double period = estimate_period(env, envelope->frame_rate_hz);
-  if (period <= 0) return beats;
-  beats.bpm = 60 * envelope->frame_rate_hz / period;
+  if (duration_s < kMinAudio_s || env.size() < 8) {
+    beats.status = BeatStatus::kTooShort;
+    return beats;
+  }
+  if (std::all_of(env.begin(), env.end(), [](double e) { return e == 0; })) {
+    beats.status = BeatStatus::kSilent;
+    return beats;
+  }
+  const double detected = estimate_period(env, envelope->frame_rate_hz);
+  if (detected <= 0) return beats;
+  // The detected tempo, its half and its double, each with its own autocorrelation peak.
+  const double rate = envelope->frame_rate_hz;
+  const std::vector<double> acf = autocorrelation(env, static_cast<size_t>(std::ceil(2.1 * detected)) + 1);
+  std::vector<TempoCandidate> candidates;
+  for (double factor : {1.0, 0.5, 2.0}) {
+    const double lag = detected / factor;
+    const double bpm = 60 * rate / lag;
+    if (bpm < kMinBpm || bpm > kMaxBpm || lag + 2 >= static_cast<double>(acf.size()) || lag < 2) continue;
+    candidates.push_back({bpm, factor == 1.0 ? 1.0 : peak_near(acf, lag) / peak_near(acf, detected)});
+  }
+  const double period = 60 * rate / choose_tempo_octave(candidates, accent_bpm);
+  beats.status = BeatStatus::kFound;
+  beats.bpm = 60 * rate / period;
   for (size_t frame : dynamic_programming_beats(env, period)) {
     beats.beat_times_s.push_back(static_cast<double>(frame) / envelope->frame_rate_hz);
   }

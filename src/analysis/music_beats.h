@@ -22,8 +22,22 @@ struct OnsetEnvelope {
   double frame_rate_hz = 0;      // strength[i] belongs to time i / frame_rate_hz
 };
 
+// Why a tempo was or was not found, for the page to say in words.
+enum class BeatStatus {
+  kFound,         // bpm and beats are set
+  kTooShort,      // under 2 s of audio
+  kSilent,        // no sound above the digital floor
+  kNoSteadyBeat,  // sound without a periodic pulse: speech, ambience, free rhythm
+};
+
+// "found" | "too_short" | "silent" | "no_steady_beat" (the names results.json uses).
+const char* beat_status_name(BeatStatus status);
+// A sentence a dancer can read, e.g. "No steady beat in the audio (speech or ambience?)".
+const char* beat_status_message(BeatStatus status);
+
 struct MusicBeats {
-  std::optional<double> bpm;         // nullopt: too short, silent or no periodic onsets
+  BeatStatus status = BeatStatus::kNoSteadyBeat;
+  std::optional<double> bpm;         // nullopt unless status is kFound
   std::vector<double> beat_times_s;  // ascending
 };
 
@@ -44,9 +58,22 @@ Result<OnsetEnvelope> onset_envelope(AudioView audio);
 // Tempo: autocorrelation of the onset envelope weighted by a log-normal prior centred at
 // 120 BPM (1.4 octaves wide), searched over 40..240 BPM and refined on a comb of the first
 // four multiples of the lag; no tempo when the envelope's autocorrelation at that lag is under
-// 0.2 (no steady beat: speech, ambience, silence). Beats: Ellis's dynamic programming (transition cost
-// 100 * ln(interval / period)^2), weak beats at the ends trimmed. Fails like onset_envelope.
-Result<MusicBeats> track_beats(AudioView audio);
+// 0.2 (no steady beat: speech, ambience, silence). Tempo octave: of that tempo, its half and
+// its double, the one a dancer counts wins (see choose_tempo_octave). Beats: Ellis's dynamic
+// programming (transition cost 100 * ln(interval / period)^2), weak beats at the ends trimmed.
+// `accent_bpm`: the rate of the movement's accents, when known. Fails like onset_envelope.
+Result<MusicBeats> track_beats(AudioView audio, std::optional<double> accent_bpm = std::nullopt);
+
+struct TempoCandidate {
+  double bpm = 0;
+  double strength = 0;  // the onset autocorrelation at its period, relative to the detected tempo's
+};
+
+// The tempo octave a dancer counts in. Candidates whose strength is under 0.3 are out; the rest
+// score their strength, plus 1 inside 80..160 BPM (where dancers count; falling linearly to 0
+// half an octave outside it), plus 0.5 when within 6% of the movement's accent rate. The first
+// candidate (the detected tempo) wins ties.
+double choose_tempo_octave(std::span<const TempoCandidate> candidates, std::optional<double> accent_bpm);
 
 // Offsets of each accent to its nearest beat, over accents within half a period of the first
 // and last beat. nullopt with fewer than two beats or no accent inside the span.

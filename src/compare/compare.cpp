@@ -48,6 +48,15 @@ constexpr double kMinWorstDeviation_deg = 15;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Chance level: up to kChanceReferenceSamples reference samples, each against kChancePairs
+// student samples spread over the clip.
+constexpr size_t kChanceReferenceSamples = 600;
+constexpr size_t kChancePairs = 16;
+// Below this similarity (above chance) the two videos do not dance the same routine: a
+// routine against itself danced again, mirrored, shifted or 10% faster scores 60 or more,
+// unrelated routines 0..25 (see docs/analysis.md).
+constexpr double kMinSameChoreography = 35;
+
 double angle_score(double angle_deg) {
   const double r = angle_deg / kScoreScale_deg;
   return 100.0 * std::exp(-0.5 * r * r);
@@ -259,6 +268,78 @@ double median(std::vector<double> values) {
   return values[mid];
 }
 
+// One matched pair's scores: per body part (weight 0 where unseen) and the frame score with the
+// six parts counting equally (NaN when no part is seen on both sides).
+struct PairScore {
+  PartDeviation deviation;
+  std::array<double, kBodyPartCount> part_score{};
+  double frame = kNaN;
+};
+
+PairScore score_pair(const Sample& reference, const Sample& student) {
+  PairScore result{part_deviation(reference.features, student.features), {}, kNaN};
+  const auto motion_deg = motion_deviation_deg(reference, student);
+  double sum = 0, weight = 0;
+  for (size_t p = 0; p < kBodyPartCount; ++p) {
+    const double w = result.deviation.weight[p];
+    if (w <= 0) continue;
+    // Scored on pose and motion together: the right pose at the wrong moment of its
+    // movement, or held while the reference moves, is not a match.
+    result.part_score[p] = angle_score(std::hypot(result.deviation.angle_deg[p], motion_deg[p]));
+    // Every part counts the same in the frame's score (legs have 3 segments, arms 2), less
+    // only when barely visible.
+    const double part_weight_in_frame = std::min(1.0, w);
+    sum += part_weight_in_frame * result.part_score[p];
+    weight += part_weight_in_frame;
+  }
+  if (weight > 0) result.frame = sum / weight;
+  return result;
+}
+
+// What the same scores give for poses paired at random: each reference sample against
+// kChancePairs student samples spread over the whole student clip, whatever the timing. Two
+// people standing upright already agree on much (the torso, the legs); the alignment is
+// worth something only as far as it beats this.
+struct ChanceScores {
+  double similarity = kNaN;
+  std::array<double, kBodyPartCount> part{};
+};
+
+ChanceScores chance_scores(const std::vector<Sample>& reference, const std::vector<Sample>& student) {
+  std::array<double, kBodyPartCount> part_sum{}, part_weight{};
+  double sum = 0;
+  size_t count = 0;
+  const size_t reference_step = std::max<size_t>(1, reference.size() / kChanceReferenceSamples);
+  for (size_t r = 0; r < reference.size(); r += reference_step) {
+    if (!reference[r].features.valid) continue;
+    for (size_t k = 0; k < kChancePairs; ++k) {
+      const size_t s = (k * student.size() + r % student.size()) / kChancePairs % student.size();
+      if (!student[s].features.valid) continue;
+      const PairScore pair = score_pair(reference[r], student[s]);
+      if (std::isnan(pair.frame)) continue;
+      sum += pair.frame;
+      ++count;
+      for (size_t p = 0; p < kBodyPartCount; ++p) {
+        part_sum[p] += pair.deviation.weight[p] * pair.part_score[p];
+        part_weight[p] += pair.deviation.weight[p];
+      }
+    }
+  }
+  ChanceScores chance;
+  if (count == 0) return chance;
+  chance.similarity = sum / double(count);
+  for (size_t p = 0; p < kBodyPartCount; ++p)
+    chance.part[p] = part_weight[p] > 0 ? part_sum[p] / part_weight[p] : kNaN;
+  return chance;
+}
+
+// How far `score` is from chance towards a perfect 100, on 0..100; `score` itself when the chance
+// level is unknown.
+double above_chance(double score, double chance) {
+  if (!std::isfinite(score) || !std::isfinite(chance) || chance >= 100) return score;
+  return std::clamp(100 * (score - chance) / (100 - chance), 0.0, 100.0);
+}
+
 Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>& student,
                  const Alignment& alignment, const CompareOptions& options, bool mirror) {
   Comparison result;
@@ -279,35 +360,29 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   std::vector<double> lags;
   for (size_t k = first; k <= last; ++k) {
     const auto [r, s] = alignment.path[k];
-    Pair pair{r, s, part_deviation(reference[r].features, student[s].features)};
-    const auto motion_deg = motion_deviation_deg(reference[r], student[s]);
-    double sum = 0, weight = 0;
+    const PairScore scored = score_pair(reference[r], student[s]);
+    Pair pair{r, s, scored.deviation, scored.frame};
     for (size_t p = 0; p < kBodyPartCount; ++p) {
-      const double w = pair.deviation.weight[p];
-      if (w <= 0) continue;
-      // Scored on pose and motion together: the right pose at the wrong moment of its
-      // movement, or held while the reference moves, is not a match.
-      const double part_score = angle_score(std::hypot(pair.deviation.angle_deg[p], motion_deg[p]));
-      // Every part counts the same in the frame's score (legs have 3 segments, arms 2), less
-      // only when barely visible.
-      const double part_weight_in_frame = std::min(1.0, w);
-      sum += part_weight_in_frame * part_score;
-      weight += part_weight_in_frame;
-      part_sum[p] += w * part_score;
-      part_weight[p] += w;
+      part_sum[p] += pair.deviation.weight[p] * scored.part_score[p];
+      part_weight[p] += pair.deviation.weight[p];
     }
-    if (weight > 0) {
-      pair.score = sum / weight;
+    if (!std::isnan(pair.score)) {
       similarity_sum += pair.score;
       ++similarity_count;
     }
     lags.push_back(student[s].t_s - reference[r].t_s);
     pairs.push_back(pair);
   }
-  result.similarity = similarity_count > 0 ? similarity_sum / double(similarity_count) : 0;
+  // Scores count only what the alignment adds over chance; a match no better than chance is
+  // different choreography, and its timing means nothing.
+  const ChanceScores chance = chance_scores(reference, student);
+  const double matched_similarity = similarity_count > 0 ? similarity_sum / double(similarity_count) : 0;
+  result.chance_similarity = chance.similarity;
+  result.similarity = above_chance(matched_similarity, chance.similarity);
   for (size_t p = 0; p < kBodyPartCount; ++p)
     result.body_parts[std::string(kBodyPartNames[p])] =
-        part_weight[p] > 0 ? part_sum[p] / part_weight[p] : kNaN;
+        part_weight[p] > 0 ? above_chance(part_sum[p] / part_weight[p], chance.part[p]) : kNaN;
+  result.different_choreography = result.similarity < kMinSameChoreography;
   result.offset_s = median(lags);
   // Tempo: the median pace over windows of a quarter of the matched path, so a stretch where
   // the alignment is loose (a pose held at the start can be matched at any pace) does not
@@ -341,7 +416,8 @@ Comparison score(const std::vector<Sample>& reference, const std::vector<Sample>
   }
   for (size_t k = 0; k < points; ++k) {
     result.timeline_t.push_back(double(k) / rate);
-    result.timeline_similarity.push_back(score_count[k] ? score_sum[k] / double(score_count[k]) : kNaN);
+    result.timeline_similarity.push_back(
+        score_count[k] ? above_chance(score_sum[k] / double(score_count[k]), chance.similarity) : kNaN);
     result.timing_error_s.push_back(lag_count[k] ? lag_sum[k] / double(lag_count[k]) : kNaN);
   }
 
@@ -450,9 +526,17 @@ nlohmann::json comparison_to_json(const Comparison& comparison) {
                      {"t_student", number(moment.t_student_s, 1000)},
                      {"body_part", moment.body_part},
                      {"deviation_deg", number(moment.deviation_deg, 10)}});
+  // Timing of an alignment that means nothing is not reported.
+  const bool timed = !comparison.different_choreography;
   return {{"similarity", number(comparison.similarity, 10)},
-          {"offset_s", number(comparison.offset_s, 1000)},
-          {"tempo_ratio", number(comparison.tempo_ratio, 1000)},
+          {"chance_similarity", number(comparison.chance_similarity, 10)},
+          {"different_choreography", comparison.different_choreography},
+          {"choreography_note", comparison.different_choreography
+                                    ? "The two videos do not dance the same routine: their poses match "
+                                      "no better than poses paired at random, so timing is not reported."
+                                    : ""},
+          {"offset_s", timed ? number(comparison.offset_s, 1000) : nullptr},
+          {"tempo_ratio", timed ? number(comparison.tempo_ratio, 1000) : nullptr},
           {"mirror", comparison.mirror},
           {"body_parts", body_parts},
           {"timeline", {{"t", t}, {"similarity", similarity}, {"timing_error_s", timing}}},

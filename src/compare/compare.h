@@ -35,8 +35,11 @@ struct WorstMoment {
 };
 
 struct Comparison {
-  double similarity = 0;   // 0..100
-  double offset_s = 0;     // median(student t - reference t) on the path
+  // 0..100: how far the matched poses beat poses paired at random (chance_similarity) towards 100.
+  double similarity = 0;
+  double chance_similarity = 0;         // 0..100: the mean frame score of randomly paired poses
+  bool different_choreography = false;  // similarity too low for the two to be one routine
+  double offset_s = 0;                  // median(student t - reference t) on the path
   double tempo_ratio = 1;  // student duration / reference duration of the matched part (median over quarters)
   bool mirror = false;     // the student was compared mirrored (left/right swapped, x flipped)
   std::map<std::string, double>

@@ -77,6 +77,14 @@ json movement_analysis(const analysis::AnalysisResult& a) {
 json rhythm_analysis(const analysis::AnalysisResult& a) {
   const auto& music = a.music;
   json music_json = {{"has_audio", music.has_audio}};
+  // In words for the page: why there is or is not a tempo.
+  if (music.beat_status) {
+    music_json["status"] = analysis::beat_status_name(*music.beat_status);
+    music_json["status_message"] = analysis::beat_status_message(*music.beat_status);
+  } else {
+    music_json["status"] = "no_audio";
+    music_json["status_message"] = "The video has no audio track";
+  }
   if (music.has_audio) {
     music_json["bpm"] = optional_number(music.bpm, 1);
     music_json["beat_times"] = times(music.beat_times_s);

@@ -48,6 +48,64 @@ TEST(MusicBeatsTest, NoiseOnly_HasNoTempo) {
   auto beats = track_beats({samples, kRate});
   ASSERT_TRUE(beats.has_value());
   EXPECT_FALSE(beats->bpm.has_value());
+  EXPECT_EQ(beats->status, BeatStatus::kNoSteadyBeat);
+  EXPECT_STREQ(beat_status_name(beats->status), "no_steady_beat");
+}
+
+// Clicks at `pulse_bpm` whose every other click is `weak` as loud: a bar's strong beats and
+// the off-beats between them (which of the two is "the" tempo is the octave question).
+std::vector<float> strong_weak_clicks(double pulse_bpm, double weak, double duration_s = 20) {
+  std::vector<float> samples(static_cast<size_t>(duration_s * kRate));
+  const double period_s = 60 / pulse_bpm;
+  uint32_t state = 99;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    const double t = static_cast<double>(i) / kRate - 0.5;
+    double click = 0;
+    if (t >= 0) {
+      const auto pulse = static_cast<long>(std::floor(t / period_s));
+      const double since = t - static_cast<double>(pulse) * period_s;
+      const double gain = pulse % 2 == 0 ? 0.8 : 0.8 * weak;
+      if (since < 0.015)
+        click = gain * std::exp(-since * 200) * std::sin(2 * std::numbers::pi * 1500 * since);
+    }
+    samples[i] = static_cast<float>(click + (static_cast<double>(state >> 8) / 16777216.0 - 0.5) * 0.01);
+  }
+  return samples;
+}
+
+TEST(MusicBeatsTest, TempoOctave_IsTheOneDancersCount) {
+  // Strong beats at 60 BPM with off-beats between them: a dancer counts 120.
+  const auto slow_bar = strong_weak_clicks(120, 0.5);
+  auto beats = track_beats({slow_bar, kRate});
+  ASSERT_TRUE(beats.has_value());
+  ASSERT_TRUE(beats->bpm.has_value());
+  EXPECT_NEAR(*beats->bpm, 120, 2);
+  // Strong beats at 90 BPM with off-beats: 90 is counted (180 is outside the counting range)...
+  const auto march = strong_weak_clicks(180, 0.5);
+  beats = track_beats({march, kRate});
+  ASSERT_TRUE(beats.has_value() && beats->bpm.has_value());
+  EXPECT_NEAR(*beats->bpm, 90, 2);
+  // ...and the dancer's accents settle 75 against 150 (75 is just below the counting range).
+  const auto bar = strong_weak_clicks(150, 0.5);
+  beats = track_beats({bar, kRate}, 150.0);
+  ASSERT_TRUE(beats.has_value() && beats->bpm.has_value());
+  EXPECT_NEAR(*beats->bpm, 150, 2);
+  beats = track_beats({bar, kRate}, 75.0);
+  ASSERT_TRUE(beats.has_value() && beats->bpm.has_value());
+  EXPECT_NEAR(*beats->bpm, 75, 2);
+}
+
+TEST(MusicBeatsTest, TempoOctaveChoice_WeighsRangeStrengthAndAccents) {
+  const std::vector<TempoCandidate> candidates = {{66, 1.0}, {33, 0.9}, {132, 0.6}};
+  EXPECT_DOUBLE_EQ(choose_tempo_octave(candidates, std::nullopt), 132);  // inside 80..160
+  EXPECT_DOUBLE_EQ(choose_tempo_octave(candidates, 66.0), 66);           // the dancer's accents tip it
+  const std::vector<TempoCandidate> weak_double = {{66, 1.0}, {132, 0.2}};
+  EXPECT_DOUBLE_EQ(choose_tempo_octave(weak_double, std::nullopt), 66);  // no pulse at 132 at all
+  const std::vector<TempoCandidate> both_counted = {{85, 1.0}, {170, 0.8}, {42.5, 0.9}};
+  EXPECT_DOUBLE_EQ(choose_tempo_octave(both_counted, std::nullopt), 85);
+  const std::vector<TempoCandidate> two_in_range = {{150, 1.0}, {75, 0.9}};
+  EXPECT_DOUBLE_EQ(choose_tempo_octave(two_in_range, 75.0), 75);
 }
 
 TEST(MusicBeatsTest, SilenceAndShortAudio_HaveNoTempo) {
@@ -55,10 +113,12 @@ TEST(MusicBeatsTest, SilenceAndShortAudio_HaveNoTempo) {
   auto beats = track_beats({silence, kRate});
   ASSERT_TRUE(beats.has_value());
   EXPECT_FALSE(beats->bpm.has_value());
+  EXPECT_EQ(beats->status, BeatStatus::kSilent);
   std::vector<float> blip(100, 0.5f);
   beats = track_beats({blip, kRate});
   ASSERT_TRUE(beats.has_value());
   EXPECT_FALSE(beats->bpm.has_value());
+  EXPECT_EQ(beats->status, BeatStatus::kTooShort);
 }
 
 TEST(MusicBeatsTest, RejectsTooLowSampleRate) {

@@ -167,6 +167,69 @@ inline Motion walking(double speed = 1.2) {
   };
 }
 
+// Walking seen from the front or back at `steps_hz` steps a second: the feet stay at hip width
+// and alternate up and down the image (the nearer foot is lower, and each swing lifts it), the
+// arms swing a little. `size(t)` is the body's apparent size relative to the start (growing
+// when walking toward the camera, 1 with a camera that follows); no sideways travel at all.
+inline Motion walking_in_depth(std::function<double(double)> size, double steps_hz = 1.8) {
+  return [=](double t) {
+    const double phase = std::numbers::pi * steps_hz * t;  // a stride (two steps) per 2 pi
+    const double swing = std::sin(phase);
+    Skeleton s = standing_with_arms(0.15 * swing, -0.15 * swing);
+    for (auto [ankle, knee, heel, toe, sign] :
+         {std::tuple{pose::kLeftAnkle, pose::kLeftKnee, pose::kLeftHeel, pose::kLeftFootIndex, 1.0},
+          std::tuple{pose::kRightAnkle, pose::kRightKnee, pose::kRightHeel, pose::kRightFootIndex, -1.0}}) {
+      // Depth shows as height on screen (0.25 torso lengths either way); the swinging foot
+      // lifts 0.1 mid-swing.
+      const double depth = 0.25 * sign * swing;
+      const double lift = 0.1 * std::max(0.0, sign * std::cos(phase));
+      const double y = depth - lift;
+      s[static_cast<size_t>(ankle)].y = 1.5 + y;
+      s[static_cast<size_t>(knee)].y = 0.75 + y / 2;
+      s[static_cast<size_t>(heel)].y = 1.55 + y;
+      s[static_cast<size_t>(toe)].y = 1.58 + y;
+    }
+    const double g = size(t);
+    for (auto& p : s) p = {p.x * g, p.y * g};
+    return s;
+  };
+}
+
+// Jumping jacks in place without flight: legs spread and close (never crossing) while the
+// arms rise overhead and fall, `rate_hz` times a second.
+inline Motion jumping_jacks(double rate_hz = 1.5) {
+  return [=](double t) {
+    const double open = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * rate_hz * t);
+    Skeleton s = standing_with_arms(2.6 * open, 2.6 * open);
+    for (auto [ankle, knee, heel, toe, sign] :
+         {std::tuple{pose::kLeftAnkle, pose::kLeftKnee, pose::kLeftHeel, pose::kLeftFootIndex, 1.0},
+          std::tuple{pose::kRightAnkle, pose::kRightKnee, pose::kRightHeel, pose::kRightFootIndex, -1.0}}) {
+      const double x = sign * (0.15 + 0.35 * open);
+      s[static_cast<size_t>(ankle)].x = x;
+      s[static_cast<size_t>(knee)].x = (x + sign * 0.15) / 2;
+      s[static_cast<size_t>(heel)].x = x;
+      s[static_cast<size_t>(toe)].x = x + sign * 0.05;
+    }
+    return s;
+  };
+}
+
+// Adds the landmark model's frame-to-frame jitter: deterministic noise of `amplitude` torso
+// lengths on every point (different per point and frame).
+inline Motion with_jitter(Motion motion, double amplitude) {
+  return [=](double t) {
+    Skeleton s = motion(t);
+    const double frame = std::round(t * 1000);
+    for (size_t j = 0; j < s.size(); ++j) {
+      const double a = std::sin(12.9898 * frame + 78.233 * static_cast<double>(j)) * 43758.5453;
+      const double b = std::sin(39.3468 * frame + 11.135 * static_cast<double>(j)) * 24634.6345;
+      s[j].x += amplitude * (2 * (a - std::floor(a)) - 1);
+      s[j].y += amplitude * (2 * (b - std::floor(b)) - 1);
+    }
+    return s;
+  };
+}
+
 // Repeated jumps: 0.4 s of flight reaching `height` torso lengths, then 0.3 s on the ground
 // with the knees bending (hips 0.2 lower at mid-stance).
 inline Motion jumping(double height = 0.6) {

@@ -133,6 +133,38 @@ TEST(CompareTest, DancingAgainstStandingStill_LowSimilarity) {
   EXPECT_LT(c.similarity, 50);
 }
 
+TEST(CompareTest, UnrelatedChoreography_ScoresLowAndIsFlagged_WithoutTiming) {
+  const auto reference = dance();
+  for (int routine : {1, 2, 3}) {
+    const Comparison c = compare(reference, dance(kDuration_s, {.routine = routine}));
+    EXPECT_LT(c.similarity, 30) << "routine " << routine;
+    EXPECT_TRUE(c.different_choreography) << "routine " << routine;
+    EXPECT_GT(c.chance_similarity, 20) << "routine " << routine;
+    const auto json = comparison_to_json(c);
+    EXPECT_TRUE(json.at("different_choreography").get<bool>());
+    EXPECT_TRUE(json.at("offset_s").is_null());
+    EXPECT_TRUE(json.at("tempo_ratio").is_null());
+    EXPECT_FALSE(json.at("choreography_note").get<std::string>().empty());
+  }
+}
+
+TEST(CompareTest, SameChoreographyShiftedMirroredOrFaster_ScoresHighWithTiming) {
+  const auto reference = dance();
+  const auto shifted = make_sequence(kDuration_s, kFps, [](double t) { return dance_pose(t + 1.5); });
+  const auto mirrored = dance(kDuration_s, {.mirror = true});
+  const auto faster = make_sequence(kDuration_s / 1.1, kFps, [](double t) { return dance_pose(t * 1.1); });
+  for (const auto* student : {&reference, &shifted, &mirrored, &faster}) {
+    const Comparison c = compare(reference, *student);
+    EXPECT_GT(c.similarity, 80);
+    EXPECT_FALSE(c.different_choreography);
+    const auto json = comparison_to_json(c);
+    EXPECT_FALSE(json.at("different_choreography").get<bool>());
+    EXPECT_TRUE(json.at("offset_s").is_number());
+    EXPECT_TRUE(json.at("tempo_ratio").is_number());
+    EXPECT_EQ(json.at("choreography_note").get<std::string>(), "");
+  }
+}
+
 TEST(CompareTest, DifferentFrameRates_StillAligned) {
   const auto reference = dance();
   const auto student = make_sequence(kDuration_s, 25, [](double t) { return dance_pose(t); });

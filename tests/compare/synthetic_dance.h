@@ -15,14 +15,19 @@ struct DanceOptions {
   bool freeze_left_arm = false;  // the left arm keeps its starting angles
   bool mirror = false;           // as seen in a mirror: x flipped, left and right swapped
   bool stand_still = false;      // every joint at its starting angle
+  int routine = 0;               // another number dances other choreography (other phases and tempi)
 };
 
 // The pose at dance time t_s (seconds) in a 640x480 frame.
 inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) {
   using namespace pose;
   const double t = options.stand_still ? 0.0 : t_s;
-  auto wave = [t](double a, double f1, double f2, double phase) {
-    return a * (std::sin(2 * M_PI * f1 * t + phase) + 0.6 * std::sin(2 * M_PI * f2 * t + 2 * phase));
+  const double pace = 1 + 0.37 * options.routine, shift = 2.1 * options.routine;
+  auto wave = [t, pace, shift](double a, double f1, double f2, double phase) {
+    // Each joint's own shift (from its frequency), so the joints move in other combinations.
+    const double own = shift * (1 + 7 * f1);
+    return a * (std::sin(2 * M_PI * f1 * pace * t + phase + own) +
+                0.6 * std::sin(2 * M_PI * f2 * pace * t + 2 * (phase + own)));
   };
   PoseFrame frame;
   frame.detected = true;
@@ -78,8 +83,10 @@ inline pose::PoseFrame dance_pose(double t_s, const DanceOptions& options = {}) 
     return std::tuple{ex, ey, side * a2};
   };
   const double lt = options.freeze_left_arm ? 0.0 : t;
-  auto left_wave = [lt](double a, double f1, double f2, double phase) {
-    return a * (std::sin(2 * M_PI * f1 * lt + phase) + 0.6 * std::sin(2 * M_PI * f2 * lt + 2 * phase));
+  auto left_wave = [lt, pace, shift](double a, double f1, double f2, double phase) {
+    const double own = shift * (1 + 7 * f1);
+    return a * (std::sin(2 * M_PI * f1 * pace * lt + phase + own) +
+                0.6 * std::sin(2 * M_PI * f2 * pace * lt + 2 * (phase + own)));
   };
   [[maybe_unused]] auto [lwx, lwy, lwa] =
       limb(kLeftShoulder, 1, 0.9 + left_wave(0.9, 0.31, 0.83, 0.1), 1.2 + left_wave(0.9, 0.47, 1.13, 0.9),

@@ -73,9 +73,9 @@ TEST(ResultsJsonTest, HasTheDesignedFieldNames_WhenPoseAndMusic) {
   EXPECT_EQ(keys(doc["rhythm_analysis"]),
             (std::set<std::string>{"has_rhythm", "estimated_bpm", "rhythm_consistency", "peak_count",
                                    "peak_times", "music"}));
-  EXPECT_EQ(
-      keys(doc["rhythm_analysis"]["music"]),
-      (std::set<std::string>{"has_audio", "bpm", "beat_times", "alignment", "tempo_match", "tempo_ratio"}));
+  EXPECT_EQ(keys(doc["rhythm_analysis"]["music"]),
+            (std::set<std::string>{"has_audio", "status", "status_message", "bpm", "beat_times", "alignment",
+                                   "tempo_match", "tempo_ratio"}));
   EXPECT_EQ(keys(doc["rhythm_analysis"]["music"]["alignment"]),
             (std::set<std::string>{"mean_offset_ms", "mean_abs_offset_ms", "on_beat_share",
                                    "beat_align_score", "accent_count"}));
@@ -134,14 +134,18 @@ TEST(ResultsJsonTest, UnknownsAreNull_WhenStillAndSilent) {
   EXPECT_FALSE(doc["rhythm_analysis"]["has_rhythm"].get<bool>());
   EXPECT_TRUE(doc["rhythm_analysis"]["music"]["has_audio"].get<bool>());
   EXPECT_TRUE(doc["rhythm_analysis"]["music"]["bpm"].is_null());
+  EXPECT_EQ(doc["rhythm_analysis"]["music"]["status"], "silent");
+  EXPECT_EQ(doc["rhythm_analysis"]["music"]["status_message"], "The audio is silent");
   EXPECT_TRUE(doc["rhythm_analysis"]["music"]["alignment"].is_null());
   EXPECT_EQ(doc["movement_analysis"]["movement_type"], "Standing");
   expect_all_finite(doc, "$");
 }
 
-TEST(ResultsJsonTest, NoAudio_HasOnlyTheFlag) {
+TEST(ResultsJsonTest, NoAudio_HasTheFlagAndSaysSo) {
   const json doc = analysed_document(testing::render(testing::arm_swing(2), 4, 30), nullptr);
-  EXPECT_EQ(doc["rhythm_analysis"]["music"], (json{{"has_audio", false}}));
+  EXPECT_EQ(doc["rhythm_analysis"]["music"], (json{{"has_audio", false},
+                                                   {"status", "no_audio"},
+                                                   {"status_message", "The video has no audio track"}}));
 }
 
 TEST(ResultsJsonTest, HumanSize_UsesBinaryUnits) {
