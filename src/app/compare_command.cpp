@@ -109,9 +109,15 @@ void print_summary(const fs::path& comparison_json, const compare::CompareOutput
               j["mirror"].get<bool>() ? " (compared mirrored)" : "");
   const double offset = number(j["offset_s"]);
   const double tempo = number(j["tempo_ratio"]);
-  std::printf("timing:     student %.2f s %s the reference; tempo x%.2f (%s)\n", std::abs(offset),
-              offset >= 0 ? "behind" : "ahead of", tempo,
-              std::abs(tempo - 1) < 0.02 ? "same pace" : (tempo > 1 ? "student slower" : "student faster"));
+  if (j.value("different_choreography", false)) {
+    // Offset and tempo are null then: aligning two different dances measures nothing.
+    std::printf("timing:     not comparable: %s\n",
+                j.value("choreography_note", std::string("the two videos show different dances")).c_str());
+  } else if (std::isfinite(offset) && std::isfinite(tempo)) {
+    std::printf("timing:     student %.2f s %s the reference; tempo x%.2f (%s)\n", std::abs(offset),
+                offset >= 0 ? "behind" : "ahead of", tempo,
+                std::abs(tempo - 1) < 0.02 ? "same pace" : (tempo > 1 ? "student slower" : "student faster"));
+  }
   std::printf("body parts:");
   for (const auto& [name, value] : j["body_parts"].items())
     std::printf(" %s %.0f", name.c_str(), number(value));

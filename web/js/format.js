@@ -122,7 +122,8 @@ export function describeMusic(music, videoHasAudio) {
   const m = music ?? {};
   const hasAudio = m.has_audio ?? videoHasAudio;
   if (hasAudio === false) return { tempo: 'No sound', note: 'This video has no sound track, so there is no beat to dance to.' };
-  const reason = typeof m.reason === 'string' && m.reason ? m.reason : '';
+  const words = m.status_message ?? m.reason;
+  const reason = typeof words === 'string' && words ? words : '';
   const statusFound = m.status === undefined || m.status === null || m.status === 'ok' || m.status === 'found';
   if (!(Number.isFinite(m.bpm) && m.bpm > 0) || !statusFound) {
     const said = reason || (typeof m.status === 'string' && !statusFound ? humanise(m.status) : '');
