@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Fixture& f = fixture();
   const std::string body(reinterpret_cast<const char*>(data), size);
   dd::server::ApiResponse response =
-      f.api->handle(dd::server::ApiRequest{"POST", std::string("/api/analyze/") + kSessionId, body});
+      f.api->handle(dd::server::ApiRequest{"POST", std::string("/api/analyze/") + kSessionId, body, ""});
   if (response.status == 202) {
     auto session = f.store->get_session(kSessionId, false);
     if (!session) __builtin_trap();
