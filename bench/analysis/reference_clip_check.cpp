@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
                                  sequence.frames.empty() ? 0 : sequence.frames.back().timestamp_s,
                                  0,
                                  argc >= 3};
-  dd::report::ProcessingStats stats{static_cast<int64_t>(sequence.frames.size()), result->frames_with_pose, 0,
-                                    "reference"};
+  dd::report::ProcessingStats stats{
+      static_cast<int64_t>(sequence.frames.size()), result->frames_with_pose, 0, "reference", {}};
   std::cout << dd::report::build_results_json(video, stats, *result).dump(1) << '\n';
   return 0;
 }
