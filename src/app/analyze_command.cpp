@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "app/common_flags.h"
 #include "app/console.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
@@ -15,19 +16,14 @@ namespace {
 struct AnalyzeArgs {
   std::string video;
   std::string output_dir = "dancedynamics-output";
-  std::string model = "full";
   bool no_video = false;
-  int threads = 0;
-  int overlay_size = pipeline::PipelineOptions{}.overlay_max_size;
+  pipeline::PipelineOptions options;  // the flags fill it directly
 };
 
 int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
-  pipeline::PipelineOptions options;
-  options.model = args.model;
+  pipeline::PipelineOptions options = args.options;
   options.write_video = !args.no_video;
-  options.num_threads = args.threads;
-  options.overlay_max_size = args.overlay_size;
-  options.model_dir = global.model_dir;
+  options.pose.model_dir = global.model_dir;
 
   std::stop_source stop;
   InterruptWatcher watcher(stop);
@@ -52,17 +48,14 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
   command->add_option("video", args->video, "Input video file")->required();
   command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
       ->capture_default_str();
-  command->add_option("--model", args->model, "Landmark model: lite (fastest) | full | heavy (most accurate)")
-      ->envname("DD_MODEL")
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
+  add_model_flag(command, args->options.pose.model);
   command->add_flag("--no-video", args->no_video, "Skip the overlay video (about twice as fast)");
   command
-      ->add_option("--overlay-size", args->overlay_size,
+      ->add_option("--overlay-size", args->options.overlay_max_size,
                    "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--threads", args->threads, "Inference threads (0 = all cores)")
+  command->add_option("--threads", args->options.pose.num_threads, "Inference threads (0 = all cores)")
       ->envname("DD_THREADS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/common_flags.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "app/node_options.h"
@@ -79,12 +80,7 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, int* exit_co
       ->envname("JOB_TIMEOUT_S")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--model", config->default_model, "Default landmark model when a request names none")
-      ->envname("MODEL_COMPLEXITY")
-      ->transform(
-          CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
+  add_default_model_flag(command, config->default_model);
   command->add_option("--threads", config->inference_threads, "Inference threads per job (0 = all cores)")
       ->envname("DD_THREADS")
       ->check(CLI::NonNegativeNumber)

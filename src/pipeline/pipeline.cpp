@@ -39,8 +39,6 @@ constexpr size_t kMinQueuedFrames = 2;
 constexpr size_t kQueueBudgetBytes = 64u << 20;
 // Drawn frames waiting for the encoder thread.
 constexpr size_t kEncodeQueueFrames = 2;
-// Below this the overlay's HUD text is no longer legible.
-constexpr int kMinOverlaySize = 120;
 // Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
 constexpr int kAudioSampleRate = 22050;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
@@ -51,21 +49,6 @@ constexpr double kAnalysisShareWithVideo = 0.05;
 
 Error cancelled_error() {
   return make_error(ErrorCode::kCancelled, "analysis cancelled");
-}
-
-Status validate_options(const PipelineOptions& options) {
-  DD_TRY(pose::landmark_model_from_name(options.model));
-  auto valid_probability = [](float v) { return std::isfinite(v) && v >= 0.0f && v <= 1.0f; };
-  if (!valid_probability(options.min_detection_confidence))
-    return make_error(ErrorCode::kInvalidArgument, "min_detection_confidence must be within 0..1");
-  if (!valid_probability(options.min_tracking_confidence))
-    return make_error(ErrorCode::kInvalidArgument, "min_tracking_confidence must be within 0..1");
-  if (options.num_threads < 0) return make_error(ErrorCode::kInvalidArgument, "num_threads must be >= 0");
-  if (options.overlay_max_size != 0 && options.overlay_max_size < kMinOverlaySize)
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        "overlay_max_size must be 0 (the input's size) or at least " + std::to_string(kMinOverlaySize));
-  return ok_status();
 }
 
 // Reports progress at most every kProgressInterval within a stage, and at every stage change.
@@ -185,14 +168,7 @@ struct PoseStage {
 Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info,
                               const PipelineOptions& options, ProgressReporter& reporter, double share,
                               std::stop_token stop) {
-  pose::PoseOptions pose_options;
-  pose_options.model = options.model;
-  pose_options.model_dir = options.model_dir;
-  pose_options.min_detection_confidence = options.min_detection_confidence;
-  pose_options.min_tracking_confidence = options.min_tracking_confidence;
-  pose_options.smooth_landmarks = options.smooth_landmarks;
-  pose_options.num_threads = options.num_threads;
-  auto tracker = pose::PoseTracker::create(pose_options);
+  auto tracker = pose::PoseTracker::create(options.pose);
   if (!tracker) return tracker.error();
 
   auto source = FrameSource::open(input);
@@ -329,7 +305,7 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   audio.reset();
   malloc_trim(0);
 
-  const std::string model_name(options.model);
+  const std::string model_name(options.pose.model);
   DD_TRY(pose::write_landmarks_json(staging->file("landmarks.json"), input.filename().string(), model_name,
                                     poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));

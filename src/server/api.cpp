@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "pipeline/pipeline_options.h"
 #include "pose/model_files.h"
 #include "server/comparison_session.h"
 #include "server/openapi.h"
@@ -23,7 +24,6 @@ using store::Session;
 using store::SessionStatus;
 
 constexpr std::array<std::string_view, 6> kVideoExtensions = {"mp4", "mov", "avi", "mkv", "webm", "m4v"};
-constexpr std::array<std::string_view, 3> kModels = {"lite", "full", "heavy"};
 
 std::string iso_time(int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
@@ -74,28 +74,6 @@ double progress_fraction(const Session& session) {
   if (session.status == SessionStatus::kCompleted) return 1.0;
   auto it = session.progress.find("progress");
   return it != session.progress.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-// Validates analysis options; the error text names the offending field.
-Result<nlohmann::json> validate_options(const nlohmann::json& options) {
-  if (!options.is_object()) return make_error(ErrorCode::kInvalidArgument, "options must be a JSON object");
-  for (const auto& [key, value] : options.items()) {
-    if (key == "model") {
-      if (!value.is_string() ||
-          std::find(kModels.begin(), kModels.end(), value.get<std::string>()) == kModels.end()) {
-        return make_error(ErrorCode::kInvalidArgument, "model must be one of lite, full, heavy");
-      }
-    } else if (key == "write_video" || key == "smooth_landmarks") {
-      if (!value.is_boolean()) return make_error(ErrorCode::kInvalidArgument, key + " must be true or false");
-    } else if (key == "min_detection_confidence" || key == "min_tracking_confidence") {
-      if (!value.is_number() || value.get<double>() < 0.0 || value.get<double>() > 1.0) {
-        return make_error(ErrorCode::kInvalidArgument, key + " must be a number from 0 to 1");
-      }
-    } else {
-      return make_error(ErrorCode::kInvalidArgument, "unknown option: " + key);
-    }
-  }
-  return options;
 }
 
 std::string mime_type(const fs::path& path) {
@@ -349,8 +327,8 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
     options = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (options.is_discarded()) return error_response(400, "request body is not valid JSON");
   }
-  auto valid = validate_options(options);
-  if (!valid) return error_response(422, valid.error().message);
+  if (auto valid = pipeline::options_from_json(options, pipeline::PipelineOptions{}); !valid)
+    return error_response(422, valid.error().message);
   // Queueing a comparison session with analysis options would turn it into an analysis of nothing.
   if (auto session = store_.get_session(id, /*with_results=*/false);
       session && is_comparison(session->options)) {

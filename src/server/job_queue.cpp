@@ -111,27 +111,20 @@ void JobQueue::stop() {
   }
 }
 
-pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& options) const {
-  pipeline::PipelineOptions result;
-  result.model = options_.default_model;
-  result.model_dir = options_.model_dir;
-  result.num_threads = options_.inference_threads;
-  if (!options.is_object()) return result;
-  // Values were validated by the API before the job was queued.
-  if (auto it = options.find("model"); it != options.end() && it->is_string())
-    result.model = it->get<std::string>();
-  if (auto it = options.find("write_video"); it != options.end() && it->is_boolean())
-    result.write_video = it->get<bool>();
-  if (auto it = options.find("smooth_landmarks"); it != options.end() && it->is_boolean()) {
-    result.smooth_landmarks = it->get<bool>();
-  }
-  if (auto it = options.find("min_detection_confidence"); it != options.end() && it->is_number()) {
-    result.min_detection_confidence = it->get<float>();
-  }
-  if (auto it = options.find("min_tracking_confidence"); it != options.end() && it->is_number()) {
-    result.min_tracking_confidence = it->get<float>();
-  }
-  return result;
+Result<pipeline::PipelineOptions> JobQueue::pipeline_options(const nlohmann::json& options) const {
+  pipeline::PipelineOptions defaults;
+  defaults.pose.model = options_.default_model;
+  defaults.pose.model_dir = options_.model_dir;
+  defaults.pose.num_threads = options_.inference_threads;
+  return pipeline::options_from_json(options.is_null() ? nlohmann::json::object() : options, defaults);
+}
+
+Result<pipeline::PipelineOutputs> JobQueue::run_analysis_job(const store::Session& session,
+                                                             const pipeline::ProgressCallback& progress,
+                                                             std::stop_token stop) {
+  auto options = pipeline_options(session.options);
+  if (!options) return options.error();
+  return runner_(session.input_path, session.output_dir, *options, progress, stop);
 }
 
 void JobQueue::work(std::stop_token stop) {
@@ -237,10 +230,8 @@ void JobQueue::run_job(const store::Session& session) {
   };
 
   const fs::path output_dir = session.output_dir;
-  auto outputs =
-      is_comparison(session.options)
-          ? run_comparison_job(session, on_progress, stop)
-          : runner_(session.input_path, output_dir, pipeline_options(session.options), on_progress, stop);
+  auto outputs = is_comparison(session.options) ? run_comparison_job(session, on_progress, stop)
+                                                : run_analysis_job(session, on_progress, stop);
 
   RunningJob finished;
   {

@@ -69,8 +69,9 @@ class JobQueue {
   // kShutdownReason) and joins the workers.
   void stop();
 
-  // Options for the pipeline from a session's stored options, defaults filled in.
-  pipeline::PipelineOptions pipeline_options(const nlohmann::json& options) const;
+  // Options for the pipeline from a session's stored options over this queue's defaults;
+  // InvalidArgument when the stored options are not valid (see pipeline::options_from_json).
+  Result<pipeline::PipelineOptions> pipeline_options(const nlohmann::json& options) const;
 
  private:
   struct RunningJob {
@@ -84,6 +85,10 @@ class JobQueue {
   void watch_deadlines(std::stop_token stop);
   void send_heartbeats();
   void run_job(const store::Session& session);
+  // Runs an analysis session's job: the runner with the session's options.
+  Result<pipeline::PipelineOutputs> run_analysis_job(const store::Session& session,
+                                                     const pipeline::ProgressCallback& progress,
+                                                     std::stop_token stop);
   // Runs a comparison session's job; its outputs in the pipeline's terms (comparison.json as
   // results_json, comparison.mp4 as overlay_mp4) so run_job records both kinds alike.
   Result<pipeline::PipelineOutputs> run_comparison_job(const store::Session& session,

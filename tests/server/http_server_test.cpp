@@ -415,7 +415,7 @@ TEST_F(ServerTest, FullFlow_ProgressCompleteResultsDownloadExportsDelete) {
   const json& complete = messages.back();
   EXPECT_NEAR(complete["results"]["smoothness_score"].get<double>(), 72.5, 1e-9);
   EXPECT_EQ(complete["download_url"], "/api/download/" + id);
-  EXPECT_EQ(last_options_.model, "heavy");
+  EXPECT_EQ(last_options_.pose.model, "heavy");
 
   json results = get("/api/results/" + id).json_body();
   EXPECT_EQ(results["success"], true);

@@ -1,0 +1,40 @@
+#include "app/common_flags.h"
+
+#include <map>
+#include <vector>
+
+#include "pose/model_files.h"
+
+namespace dd::app {
+namespace {
+
+const std::vector<std::string>& model_names() {
+  static const std::vector<std::string> names(pose::kLandmarkModelNames.begin(),
+                                              pose::kLandmarkModelNames.end());
+  return names;
+}
+
+std::string model_help(const std::string& lead) {
+  return lead + ": " + pose::landmark_model_names_text() + " (lightest and fastest first)";
+}
+
+}  // namespace
+
+CLI::Option* add_model_flag(CLI::App* command, std::string& model) {
+  return command->add_option("--model", model, model_help("Landmark model"))
+      ->envname("DD_MODEL")
+      ->check(CLI::IsMember(model_names()))
+      ->capture_default_str();
+}
+
+CLI::Option* add_default_model_flag(CLI::App* command, std::string& model) {
+  std::map<std::string, std::string> complexity;
+  for (size_t i = 0; i < model_names().size(); ++i) complexity[std::to_string(i)] = model_names()[i];
+  return command->add_option("--model", model, model_help("Landmark model of a request that names none"))
+      ->envname("MODEL_COMPLEXITY")
+      ->transform(CLI::Transformer(complexity))
+      ->check(CLI::IsMember(model_names()))
+      ->capture_default_str();
+}
+
+}  // namespace dd::app
