@@ -46,8 +46,7 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
   auto* command = app.add_subcommand(
       "analyze", "Analyse a video: results.json, landmarks.csv/json, overlay.mp4 and thumbnail.jpg");
   command->add_option("video", args->video, "Input video file")->required();
-  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
-      ->capture_default_str();
+  add_output_flag(command, args->output_dir, "Output directory (created if missing)");
   add_model_flag(command, args->options.pose.model);
   command->add_flag("--no-video", args->no_video, "Skip the overlay video (about twice as fast)");
   command
@@ -55,10 +54,7 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
                    "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--threads", args->options.pose.num_threads, "Inference threads (0 = all cores)")
-      ->envname("DD_THREADS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_threads_flag(command, args->options.pose.num_threads);
   command->callback([&global, exit_code, args] { *exit_code = run_analyze(global, *args); });
 }
 

@@ -37,4 +37,17 @@ CLI::Option* add_default_model_flag(CLI::App* command, std::string& model) {
       ->capture_default_str();
 }
 
+CLI::Option* add_threads_flag(CLI::App* command, int& threads) {
+  return command->add_option("--threads", threads, "Inference threads of a run (0 = all cores)")
+      ->envname("DD_THREADS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
+CLI::Option* add_output_flag(CLI::App* command, std::string& output, const std::string& what,
+                             const std::string& older_name) {
+  const std::string names = older_name.empty() ? "-o,--output" : "-o,--output," + older_name;
+  return command->add_option(names, output, what)->capture_default_str();
+}
+
 }  // namespace dd::app

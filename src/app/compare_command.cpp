@@ -164,8 +164,7 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->required();
   command->add_option("student", args->student, "Student video, or a result directory of `analyze -o`")
       ->required();
-  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
-      ->capture_default_str();
+  add_output_flag(command, args->output_dir, "Output directory (created if missing)");
   command
       ->add_option("--mirror", args->mirror,
                    "Compare the student mirrored: auto (try both, keep the better) | on | off")
@@ -173,12 +172,7 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->capture_default_str();
   add_model_flag(command, args->pose_run.pose.model);
   command->add_flag("--no-video", args->no_video, "Write only comparison.json (no side-by-side video)");
-  command
-      ->add_option("--threads", args->pose_run.pose.num_threads,
-                   "Inference threads for video inputs (0 = all cores)")
-      ->envname("DD_THREADS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_threads_flag(command, args->pose_run.pose.num_threads);
   command->callback([&global, exit_code, args] { *exit_code = run_compare(global, *args); });
 }
 

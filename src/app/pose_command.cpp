@@ -93,12 +93,11 @@ void add_pose_commands(CLI::App& app, const GlobalOptions& global, int* exit_cod
       app.add_subcommand("pose", "Track the 33 BlazePose landmarks through a video into a JSON file");
   pose->add_option("video", pose_args->video, "Input video file")->required();
   add_model_flag(pose, pose_args->options.model);
-  pose->add_option("--out", pose_args->out, "Output landmark JSON")->capture_default_str();
+  // --out was this command's first spelling; scripts may still use it.
+  add_output_flag(pose, pose_args->out, "Output landmark JSON file", /*older_name=*/"--out");
   pose->add_flag("--static", pose_args->options.static_image_mode,
                  "Detect on every frame, no tracking or smoothing");
-  pose->add_option("--threads", pose_args->options.num_threads, "Inference threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_threads_flag(pose, pose_args->options.num_threads);
   pose->callback([&global, exit_code, pose_args] {
     const Status status = run_pose(global, *pose_args);
     *exit_code = status ? kExitOk : report_error(status.error());

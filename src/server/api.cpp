@@ -156,11 +156,11 @@ std::string display_filename(std::string_view client_filename) {
 
 Api::Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober)
     : config_(config), store_(store), jobs_(jobs), prober_(std::move(prober)) {
-  auto landmark_model = pose::landmark_model_from_name(config_.default_model);
+  auto landmark_model = pose::landmark_model_from_name(config_.jobs.default_model);
   models_present_ =
       landmark_model &&
-      pose::locate_model_file(config_.model_dir, pose::ModelFile::kDetector, false).has_value() &&
-      pose::locate_model_file(config_.model_dir, *landmark_model, false).has_value();
+      pose::locate_model_file(config_.jobs.model_dir, pose::ModelFile::kDetector, false).has_value() &&
+      pose::locate_model_file(config_.jobs.model_dir, *landmark_model, false).has_value();
 }
 
 std::string Api::new_session_id() {

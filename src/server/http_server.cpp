@@ -740,10 +740,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 struct Server::Impl {
   Impl(const ServerConfig& config, store::Store& store, JobRunner runner, VideoProber prober,
        CompareRunner compare_runner)
-      : jobs(store, std::move(runner),
-             JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s,
-                             config.model_dir, config.default_model},
-             std::move(compare_runner)),
+      : jobs(store, std::move(runner), config.jobs, std::move(compare_runner)),
         api(config, store, jobs, std::move(prober)),
         context{config, api},
         io(std::max(1, config.io_threads)) {}
@@ -798,7 +795,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
   }
   DD_LOG_INFO("server: listening on {}:{} with {} I/O threads and {} workers, data in {}", config.host,
-              impl->port, std::max(1, config.io_threads), config.workers, config.data_dir.string());
+              impl->port, std::max(1, config.io_threads), config.jobs.workers, config.data_dir.string());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -34,14 +34,15 @@ using CompareRunner = std::function<Result<compare::CompareOutputs>(
     const std::filesystem::path& output_dir, const compare::CompareOptions& options, bool write_video,
     const pipeline::ProgressCallback& progress, std::stop_token stop)>;
 
+// The one jobs configuration of a node (`serve` and `worker` fill it from the same flags).
 struct JobQueueOptions {
-  int workers = 1;
-  double job_timeout_s = 3600;
-  double progress_interval_s = 0.25;  // minimum time between stored progress reports
-  std::filesystem::path model_dir;
-  std::string default_model = "full";
-  double heartbeat_interval_s = 0.5;  // lease renewal; also how soon a job cancelled elsewhere stops
-  int inference_threads = 0;          // per job; 0 = all cores
+  int workers = 1;                     // WORKERS: jobs run at the same time (0: none, an API-only node)
+  double job_timeout_s = 3600;         // JOB_TIMEOUT_S: a job running longer is stopped and failed
+  double progress_interval_s = 0.25;   // minimum time between stored progress reports (~4 a second)
+  std::filesystem::path model_dir;     // the .tflite files
+  std::string default_model = "full";  // MODEL_COMPLEXITY: the model of a request that names none
+  double heartbeat_interval_s = 0.5;   // lease renewal; also how soon a job cancelled elsewhere stops
+  int inference_threads = 0;           // DD_THREADS: per job; 0 = all cores
 };
 
 // Reason recorded when a job is stopped by stop() (server shutdown) on a store no other

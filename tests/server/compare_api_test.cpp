@@ -191,8 +191,8 @@ class CompareApiTest : public ::testing::Test {
     config_.host = "127.0.0.1";
     config_.port = 0;
     config_.data_dir = root_ / "data";
-    config_.model_dir = root_ / "no-models";
-    config_.progress_interval_s = 0.02;
+    config_.jobs.model_dir = root_ / "no-models";
+    config_.jobs.progress_interval_s = 0.02;
     auto store = store::open_sqlite_store(config_.data_dir / "dancedynamics.db");
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = std::move(*store);

@@ -68,9 +68,9 @@ class ServerTest : public ::testing::Test {
     config_.port = 0;
     config_.data_dir = root_ / "data";
     config_.web_dir = DD_TEST_WEB_DIR;
-    config_.model_dir = root_ / "no-models";
+    config_.jobs.model_dir = root_ / "no-models";
     config_.keepalive_interval_s = 20;
-    config_.progress_interval_s = 0.05;
+    config_.jobs.progress_interval_s = 0.05;
     runner_ = success_runner(/*steps=*/5, std::chrono::milliseconds(40));
   }
 
@@ -497,7 +497,7 @@ TEST_F(ServerTest, SeveralWebSocketClients_AllGetComplete) {
 }
 
 TEST_F(ServerTest, ThreeConcurrentSessions_AllComplete) {
-  config_.workers = 2;
+  config_.jobs.workers = 2;
   start();
   std::vector<std::string> ids;
   std::vector<std::unique_ptr<WsClient>> clients;
@@ -603,7 +603,7 @@ TEST_F(ServerTest, DeleteRunningJob_CancelsItAndRemovesFiles) {
 
 TEST_F(ServerTest, Queue_IsFifoWithPositionsAndTimeout) {
   runner_ = blocking_runner();
-  config_.job_timeout_s = 0.3;
+  config_.jobs.job_timeout_s = 0.3;
   start();
   const std::string first = upload_clip();
   const std::string second = upload_clip();
