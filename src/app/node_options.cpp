@@ -12,7 +12,7 @@ void add_data_dir_option(CLI::App* command, std::filesystem::path& data_dir) {
       ->capture_default_str();
 }
 
-void add_job_options(CLI::App* command, server::JobQueueOptions& jobs) {
+void add_job_options(CLI::App* command, jobs::JobQueueOptions& jobs) {
   // 0 is an API-only `serve`; `worker` refuses it when it runs (CLI11 checks every
   // subcommand's environment, so WORKERS=0 for `serve` must pass `worker`'s check too).
   command->add_option("--workers", jobs.workers, "Analysis jobs run at the same time (0: none, API only)")

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <filesystem>
 
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 #include "store/open_store.h"
 
 namespace dd::app {
@@ -16,7 +16,7 @@ namespace dd::app {
 void add_data_dir_option(CLI::App* command, std::filesystem::path& data_dir);
 
 // Adds --workers, --job-timeout, --model (the default model) and --threads, filling `jobs`.
-void add_job_options(CLI::App* command, server::JobQueueOptions& jobs);
+void add_job_options(CLI::App* command, jobs::JobQueueOptions& jobs);
 
 // Adds --database-url, --job-lease, --job-max-attempts, --worker-id and --db-pool-size to
 // `command`, filling `config` (worker_id gets default_worker_id() unless given).

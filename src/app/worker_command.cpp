@@ -9,8 +9,8 @@
 #include "app/node_options.h"
 #include "compare/compare_job.h"
 #include "core/log.h"
+#include "jobs/job_queue.h"
 #include "pipeline/pipeline.h"
-#include "server/job_queue.h"
 #include "store/open_store.h"
 
 namespace dd::app {
@@ -18,7 +18,7 @@ namespace {
 
 struct WorkerConfig {
   std::filesystem::path data_dir = "data";
-  server::JobQueueOptions jobs;
+  jobs::JobQueueOptions jobs;
 };
 
 int run_worker(const WorkerConfig& config, store::StoreConfig store_config) {
@@ -35,7 +35,7 @@ int run_worker(const WorkerConfig& config, store::StoreConfig store_config) {
   auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
-  server::JobQueue jobs(**store, &pipeline::run, config.jobs, &compare::run_comparison);
+  jobs::JobQueue jobs(**store, &pipeline::run, config.jobs, &compare::run_comparison);
   jobs.start();
   std::printf("dancedynamics: worker %s running %d job(s) at a time; Ctrl-C stops\n",
               store_config.lease.worker_id.c_str(), config.jobs.workers);

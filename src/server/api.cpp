@@ -11,9 +11,9 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "jobs/comparison_session.h"
 #include "pipeline/pipeline_options.h"
 #include "pose/model_files.h"
-#include "server/comparison_session.h"
 #include "server/openapi.h"
 
 namespace dd::server {
@@ -154,7 +154,7 @@ std::string display_filename(std::string_view client_filename) {
   return name;
 }
 
-Api::Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober)
+Api::Api(const ServerConfig& config, store::Store& store, jobs::JobQueue& jobs, VideoProber prober)
     : config_(config), store_(store), jobs_(jobs), prober_(std::move(prober)) {
   auto landmark_model = pose::landmark_model_from_name(config_.jobs.default_model);
   models_present_ =
@@ -258,6 +258,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return json_response(200, openapi_document());
   }
+  if (request.path == "/favicon.ico") {
+    if (auto wrong = only("GET")) return *wrong;
+    return static_file("/favicon.svg");  // browsers ask for this name; every one of them shows SVG
+  }
   if (request.path == "/api/docs") {
     if (auto wrong = only("GET")) return *wrong;
     return static_file("/api-docs.html");
@@ -331,7 +335,7 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
     return error_response(422, valid.error().message);
   // Queueing a comparison session with analysis options would turn it into an analysis of nothing.
   if (auto session = store_.get_session(id, /*with_results=*/false);
-      session && is_comparison(session->options)) {
+      session && jobs::is_comparison(session->options)) {
     return error_response(409, "session " + id + " is a comparison; start a new one with POST /api/compare");
   }
   auto queued = store_.enqueue_job(id, options);
@@ -467,7 +471,7 @@ ApiResponse Api::start_comparison(const std::string& body) {
   }
   for (const auto& [role, id] : {std::pair{"reference", reference_id}, std::pair{"student", student_id}}) {
     if (!is_session_id(id)) return error_response(404, std::string(role) + " session not found: " + id);
-    auto source = comparison_source(store_, id, role);
+    auto source = jobs::comparison_source(store_, id, role);
     if (!source) {
       switch (source.error().code) {
         case ErrorCode::kNotFound: return error_response(404, source.error().message);
@@ -494,9 +498,12 @@ ApiResponse Api::start_comparison(const std::string& body) {
     return error_response(500, "cannot record the comparison");
   }
   // The source names are kept so a comparison still reads well after its sources are deleted.
-  const nlohmann::json options = {
-      {"kind", kComparisonKind}, {"reference_id", reference_id},         {"student_id", student_id},
-      {"mirror", mirror},        {"reference_filename", reference_name}, {"student_filename", student_name}};
+  const nlohmann::json options = {{"kind", jobs::kComparisonKind},
+                                  {"reference_id", reference_id},
+                                  {"student_id", student_id},
+                                  {"mirror", mirror},
+                                  {"reference_filename", reference_name},
+                                  {"student_filename", student_name}};
   auto queued = store_.enqueue_job(session.id, options);
   if (!queued) {
     DD_LOG_ERROR("server: cannot queue comparison {}: {}", session.id, queued.error().message);
@@ -508,7 +515,7 @@ ApiResponse Api::start_comparison(const std::string& body) {
   return json_response(202, {{"success", true},
                              {"message", "comparison queued"},
                              {"session_id", session.id},
-                             {"kind", kComparisonKind},
+                             {"kind", jobs::kComparisonKind},
                              {"reference_id", reference_id},
                              {"student_id", student_id},
                              {"mirror", mirror},
@@ -523,19 +530,20 @@ ApiResponse Api::comparison(const std::string& id) {
     return session.error().code == ErrorCode::kNotFound ? error_response(404, "comparison not found")
                                                         : error_response(500, "cannot read the comparison");
   }
-  if (!is_comparison(session->options)) return error_response(404, "session " + id + " is not a comparison");
+  if (!jobs::is_comparison(session->options))
+    return error_response(404, "session " + id + " is not a comparison");
   const auto& options = session->options;
   nlohmann::json body = {{"session_id", id},
-                         {"kind", kComparisonKind},
+                         {"kind", jobs::kComparisonKind},
                          {"status", store::session_status_name(session->status)},
                          {"filename", session->filename},
                          {"reference",
-                          {{"session_id", comparison_field(options, "reference_id")},
-                           {"filename", comparison_field(options, "reference_filename")}}},
+                          {{"session_id", jobs::comparison_field(options, "reference_id")},
+                           {"filename", jobs::comparison_field(options, "reference_filename")}}},
                          {"student",
-                          {{"session_id", comparison_field(options, "student_id")},
-                           {"filename", comparison_field(options, "student_filename")}}},
-                         {"mirror_option", comparison_field(options, "mirror")},
+                          {{"session_id", jobs::comparison_field(options, "student_id")},
+                           {"filename", jobs::comparison_field(options, "student_filename")}}},
+                         {"mirror_option", jobs::comparison_field(options, "mirror")},
                          {"websocket_url", "/ws/" + id},
                          {"created_at", iso_time(session->created_at_ms)}};
   switch (session->status) {
@@ -571,7 +579,7 @@ ApiResponse Api::comparison(const std::string& id) {
 ApiResponse Api::comparison_video(const std::string& id) {
   if (!is_session_id(id)) return error_response(404, "comparison not found");
   auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session || !is_comparison(session->options)) return error_response(404, "comparison not found");
+  if (!session || !jobs::is_comparison(session->options)) return error_response(404, "comparison not found");
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the comparison has not completed");
   std::error_code ec;
@@ -589,7 +597,7 @@ ApiResponse Api::sessions() {
   nlohmann::json list = nlohmann::json::array();
   for (const Session& session : *sessions) {
     list.push_back({{"session_id", session.id},
-                    {"kind", session_kind(session.options)},
+                    {"kind", jobs::session_kind(session.options)},
                     {"filename", session.filename},
                     {"status", store::session_status_name(session.status)},
                     {"progress", progress_fraction(session)},
@@ -597,6 +605,8 @@ ApiResponse Api::sessions() {
                     {"video_info", session.video_info},
                     {"error", session.error},
                     {"created_at", iso_time(session.created_at_ms)},
+                    // The original system's name for created_at; its clients read this one.
+                    {"upload_time", iso_time(session.created_at_ms)},
                     {"updated_at", iso_time(session.updated_at_ms)}});
   }
   return json_response(200, {{"success", true}, {"count", list.size()}, {"sessions", std::move(list)}});
@@ -607,7 +617,7 @@ ApiResponse Api::session_info(const std::string& id) {
   auto session = store_.get_session(id, /*with_results=*/false);
   if (!session) return error_response(404, "session not found");
   return json_response(200, {{"session_id", session->id},
-                             {"kind", session_kind(session->options)},
+                             {"kind", jobs::session_kind(session->options)},
                              {"filename", session->filename},
                              {"status", store::session_status_name(session->status)},
                              {"progress", session->progress},

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 #include "server/server_config.h"
 #include "store/store.h"
 
@@ -54,7 +54,7 @@ using VideoProber = std::function<Result<UploadedVideo>(const std::filesystem::p
 
 class Api {
  public:
-  Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober);
+  Api(const ServerConfig& config, store::Store& store, jobs::JobQueue& jobs, VideoProber prober);
 
   // Answers every request except upload bodies and WebSocket upgrades.
   ApiResponse handle(const ApiRequest& request);
@@ -114,7 +114,7 @@ class Api {
 
   ServerConfig config_;
   store::Store& store_;
-  JobQueue& jobs_;
+  jobs::JobQueue& jobs_;
   VideoProber prober_;
   bool models_present_ = false;
 };

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 
 namespace dd::server {
 
@@ -19,7 +19,7 @@ struct ServerConfig {
   double max_video_duration_s = 600;          // MAX_VIDEO_DURATION: longer uploads are refused
   // The jobs this node runs (WORKERS, JOB_TIMEOUT_S, MODEL_COMPLEXITY, DD_THREADS); its model
   // directory and default model also answer /health.
-  JobQueueOptions jobs;
+  jobs::JobQueueOptions jobs;
   double session_ttl_s = 24 * 3600;  // SESSION_TTL: older sessions are removed (0: never)
   int64_t max_storage_bytes = 0;     // MAX_STORAGE_GB: oldest sessions go first when over (0: no limit)
   int io_threads = 2;                // threads running the network event loop

@@ -1,4 +1,4 @@
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 
 #include <fstream>
 #include <sstream>
@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "core/log.h"
-#include "server/comparison_session.h"
+#include "jobs/comparison_session.h"
 
-namespace dd::server {
+namespace dd::jobs {
 namespace {
 
 namespace fs = std::filesystem;
@@ -131,7 +131,7 @@ void JobQueue::work(std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto claimed = store_.claim_next_job();
     if (!claimed) {
-      DD_LOG_ERROR("server: cannot claim a job: {}", claimed.error().message);
+      DD_LOG_ERROR("jobs: cannot claim a job: {}", claimed.error().message);
     } else if (claimed->has_value()) {
       run_job(**claimed);
       continue;
@@ -159,7 +159,7 @@ void JobQueue::watch_deadlines(std::stop_token stop) {
     const auto now = std::chrono::steady_clock::now();
     for (auto& [id, job] : running_) {
       if (!job.timed_out && now >= job.deadline) {
-        DD_LOG_WARN("server: job {} exceeded {} s and is stopped", id, options_.job_timeout_s);
+        DD_LOG_WARN("jobs: job {} exceeded {} s and is stopped", id, options_.job_timeout_s);
         job.timed_out = true;
         job.stop.request_stop();
       }
@@ -180,11 +180,11 @@ void JobQueue::send_heartbeats() {
     if (is_transient(renewed.error().code)) {
       // The database is unreachable: keep working; if it stays away the lease expires and
       // another node runs the job again.
-      DD_LOG_WARN("server: cannot renew the lease of job {}: {}", id, renewed.error().message);
+      DD_LOG_WARN("jobs: cannot renew the lease of job {}: {}", id, renewed.error().message);
       continue;
     }
     // Deleted, cancelled or taken over by another node after a lost lease: stop.
-    DD_LOG_INFO("server: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
+    DD_LOG_INFO("jobs: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
     std::lock_guard lock(mutex_);
     if (auto it = running_.find(id); it != running_.end()) {
       it->second.cancelled = true;
@@ -205,7 +205,7 @@ void JobQueue::run_job(const store::Session& session) {
     stop = job.stop.get_token();
     if (stopping_) job.stop.request_stop();
   }
-  DD_LOG_INFO("server: job {} started", id);
+  DD_LOG_INFO("jobs: job {} started", id);
   const auto started = std::chrono::steady_clock::now();
 
   auto last_report = std::chrono::steady_clock::time_point{};
@@ -254,7 +254,7 @@ void JobQueue::run_job(const store::Session& session) {
       store::SessionOutputs paths{path_or_empty(outputs->results_json), path_or_empty(outputs->landmarks_csv),
                                   path_or_empty(outputs->landmarks_json), path_or_empty(outputs->overlay_mp4),
                                   path_or_empty(outputs->thumbnail_jpg)};
-      DD_LOG_INFO("server: job {} completed in {:.2f} s", id, elapsed_s);
+      DD_LOG_INFO("jobs: job {} completed in {:.2f} s", id, elapsed_s);
       record = [this, &id, results = std::move(*results), paths] {
         return store_.complete_job(id, results, paths);
       };
@@ -268,12 +268,12 @@ void JobQueue::run_job(const store::Session& session) {
   } else if (finished.cancelled) {
     record = record_failure(store::SessionStatus::kCancelled, "cancelled");
   } else if (stop.stop_requested() && store_.shared_between_processes()) {
-    DD_LOG_INFO("server: job {} handed back to the queue at shutdown", id);
+    DD_LOG_INFO("jobs: job {} handed back to the queue at shutdown", id);
     record = [this, &id] { return store_.release_job(id); };
   } else if (stop.stop_requested()) {
     record = record_failure(store::SessionStatus::kFailed, kShutdownReason);
   } else {
-    DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
+    DD_LOG_WARN("jobs: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
     record = record_failure(store::SessionStatus::kFailed, outputs.error().message);
   }
   auto stopping = [this] {
@@ -286,7 +286,7 @@ void JobQueue::run_job(const store::Session& session) {
   for (bool warned = false; !recorded && is_transient(recorded.error().code) && !stopping();
        recorded = record()) {
     if (!warned) {
-      DD_LOG_WARN("server: cannot record the end of job {} yet ({}); retrying every second", id,
+      DD_LOG_WARN("jobs: cannot record the end of job {} yet ({}); retrying every second", id,
                   recorded.error().message);
       warned = true;
     }
@@ -298,9 +298,9 @@ void JobQueue::run_job(const store::Session& session) {
       // Deleted while running: the runner may have written files after the API removed them.
       std::error_code ec;
       fs::remove_all(output_dir, ec);
-      DD_LOG_INFO("server: job {} ended after its session was deleted", id);
+      DD_LOG_INFO("jobs: job {} ended after its session was deleted", id);
     } else {
-      DD_LOG_WARN("server: cannot record the end of job {}: {}", id, recorded.error().message);
+      DD_LOG_WARN("jobs: cannot record the end of job {}: {}", id, recorded.error().message);
     }
   }
 }
@@ -325,4 +325,4 @@ Result<pipeline::PipelineOutputs> JobQueue::run_comparison_job(const store::Sess
   return outputs;
 }
 
-}  // namespace dd::server
+}  // namespace dd::jobs

@@ -20,7 +20,7 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
-namespace dd::server {
+namespace dd::jobs {
 
 // Same signature as pipeline::run, so `serve` passes it directly and tests inject their own.
 using JobRunner = std::function<Result<pipeline::PipelineOutputs>(
@@ -110,4 +110,4 @@ class JobQueue {
   bool stopping_ = false;
 };
 
-}  // namespace dd::server
+}  // namespace dd::jobs
