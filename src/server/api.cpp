@@ -107,6 +107,17 @@ ApiResponse file_response(const fs::path& path, std::string content_type) {
   return response;
 }
 
+// The HTTP status of an error code: the API's one mapping. Anything but the caller's own
+// mistakes is a 500 (whose text the handlers keep generic).
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kFailedPrecondition: return 409;
+    default: return 500;
+  }
+}
+
 }  // namespace
 
 ApiResponse json_response(int status, const nlohmann::json& body) {
@@ -180,6 +191,20 @@ bool Api::is_session_id(std::string_view id) {
   return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
+}
+
+std::optional<ApiResponse> Api::find_session(const std::string& id, bool with_results, Session& session,
+                                             std::string_view what) {
+  const std::string not_found = std::string(what) + " not found";
+  if (!is_session_id(id)) return error_response(404, not_found);
+  auto found = store_.get_session(id, with_results);
+  if (!found) {
+    if (found.error().code == ErrorCode::kNotFound) return error_response(404, not_found);
+    DD_LOG_ERROR("server: cannot read session {}: {}", id, found.error().message);
+    return error_response(500, "cannot read the " + std::string(what));
+  }
+  session = std::move(*found);
+  return std::nullopt;
 }
 
 std::string Api::accepted_extension(std::string_view filename) {
@@ -340,11 +365,9 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
   }
   auto queued = store_.enqueue_job(id, options);
   if (!queued) {
-    switch (queued.error().code) {
-      case ErrorCode::kNotFound: return error_response(404, "session not found");
-      case ErrorCode::kFailedPrecondition: return error_response(409, queued.error().message);
-      default: return error_response(500, "cannot queue the analysis");
-    }
+    const int status = http_status(queued.error().code);
+    if (status == 404) return error_response(status, "session not found");
+    return error_response(status, status == 500 ? "cannot queue the analysis" : queued.error().message);
   }
   jobs_.notify();
   auto position = store_.queue_position(id);
@@ -356,12 +379,9 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
 }
 
 ApiResponse Api::results(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id);
-  if (!session) {
-    return session.error().code == ErrorCode::kNotFound ? error_response(404, "session not found")
-                                                        : error_response(500, "cannot read the session");
-  }
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/true, found)) return *missing;
+  const Session* session = &found;
   const std::string status(store::session_status_name(session->status));
   if (session->status == SessionStatus::kCompleted) {
     return json_response(200, {{"success", true},
@@ -385,9 +405,9 @@ ApiResponse Api::results(const std::string& id) {
 }
 
 ApiResponse Api::download(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the analysis has not completed");
   std::error_code ec;
@@ -400,9 +420,9 @@ ApiResponse Api::download(const std::string& id) {
 }
 
 ApiResponse Api::original_video(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   std::error_code ec;
   if (session->input_path.empty() || !fs::is_regular_file(session->input_path, ec))
     return error_response(404, "the uploaded video is gone");
@@ -416,9 +436,9 @@ ApiResponse Api::original_video(const std::string& id) {
 }
 
 ApiResponse Api::export_file(const std::string& id, const std::string& name) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   std::string path;
   std::string type;
   if (name == "results.json") {
@@ -473,12 +493,9 @@ ApiResponse Api::start_comparison(const std::string& body) {
     if (!is_session_id(id)) return error_response(404, std::string(role) + " session not found: " + id);
     auto source = jobs::comparison_source(store_, id, role);
     if (!source) {
-      switch (source.error().code) {
-        case ErrorCode::kNotFound: return error_response(404, source.error().message);
-        case ErrorCode::kInvalidArgument: return error_response(400, source.error().message);
-        case ErrorCode::kFailedPrecondition: return error_response(409, source.error().message);
-        default: return error_response(500, "cannot read the " + std::string(role) + " session");
-      }
+      const int status = http_status(source.error().code);
+      return error_response(status, status == 500 ? "cannot read the " + std::string(role) + " session"
+                                                  : source.error().message);
     }
   }
   auto name_of = [&](const std::string& id) {
@@ -524,12 +541,9 @@ ApiResponse Api::start_comparison(const std::string& body) {
 }
 
 ApiResponse Api::comparison(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "comparison not found");
-  auto session = store_.get_session(id);
-  if (!session) {
-    return session.error().code == ErrorCode::kNotFound ? error_response(404, "comparison not found")
-                                                        : error_response(500, "cannot read the comparison");
-  }
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/true, found, "comparison")) return *missing;
+  const Session* session = &found;
   if (!jobs::is_comparison(session->options))
     return error_response(404, "session " + id + " is not a comparison");
   const auto& options = session->options;
@@ -577,9 +591,10 @@ ApiResponse Api::comparison(const std::string& id) {
 }
 
 ApiResponse Api::comparison_video(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "comparison not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session || !jobs::is_comparison(session->options)) return error_response(404, "comparison not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found, "comparison")) return *missing;
+  const Session* session = &found;
+  if (!jobs::is_comparison(session->options)) return error_response(404, "comparison not found");
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the comparison has not completed");
   std::error_code ec;
@@ -613,9 +628,9 @@ ApiResponse Api::sessions() {
 }
 
 ApiResponse Api::session_info(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   return json_response(200, {{"session_id", session->id},
                              {"kind", jobs::session_kind(session->options)},
                              {"filename", session->filename},
@@ -631,9 +646,9 @@ ApiResponse Api::session_info(const std::string& id) {
 }
 
 ApiResponse Api::delete_session(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   if (store::is_active(session->status)) {
     // Recorded first so no worker claims a queued job between here and the delete.
     (void)store_.finish_job_unsuccessfully(id, SessionStatus::kCancelled, "cancelled: session deleted");

@@ -93,6 +93,10 @@ class Api {
   store::Store& store() { return store_; }
 
  private:
+  // Reads session `id` into `session`; otherwise the answer to give: 404 "<what> not found" for
+  // an id that cannot exist or is unknown, 500 when the store fails.
+  std::optional<ApiResponse> find_session(const std::string& id, bool with_results, store::Session& session,
+                                          std::string_view what = "session");
   ApiResponse analyze(const std::string& id, const std::string& body);
   ApiResponse results(const std::string& id);
   ApiResponse download(const std::string& id);
