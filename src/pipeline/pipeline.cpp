@@ -13,6 +13,7 @@
 #include "analysis/analysis.h"
 #include "core/log.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/progress_reporter.h"
 #include "pipeline/staging_dir.h"
 #include "pose/landmarks_json.h"
 #include "pose/model_files.h"
@@ -41,7 +42,6 @@ constexpr size_t kQueueBudgetBytes = 64u << 20;
 constexpr size_t kEncodeQueueFrames = 2;
 // Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
 constexpr int kAudioSampleRate = 22050;
-constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 
 // Shares of the job's progress bar: pose dominates; encoding only when the video is written.
 constexpr double kPoseShareWithVideo = 0.55;
@@ -50,55 +50,6 @@ constexpr double kAnalysisShareWithVideo = 0.05;
 Error cancelled_error() {
   return make_error(ErrorCode::kCancelled, "analysis cancelled");
 }
-
-// Reports progress at most every kProgressInterval within a stage, and at every stage change.
-// The ETA extrapolates the whole run's pace: elapsed * (1 - fraction) / fraction.
-class ProgressReporter {
- public:
-  ProgressReporter(const ProgressCallback& callback, int64_t total_frames, Clock::time_point run_start)
-      : callback_(callback), total_(total_frames), run_start_(run_start) {}
-
-  void stage(double fraction, const std::string& stage, std::string message) {
-    emit(fraction, stage, std::move(message), frames_, 0);
-  }
-
-  // Per-frame update inside a stage spanning [begin, end) of the bar.
-  void frame(const std::string& stage, double begin, double end, int64_t frames_done,
-             Clock::time_point stage_start) {
-    frames_ = frames_done;
-    const auto now = Clock::now();
-    if (now - last_emit_ < kProgressInterval) return;
-    const double stage_elapsed_s = std::chrono::duration<double>(now - stage_start).count();
-    const double fps = stage_elapsed_s > 0 ? frames_done / stage_elapsed_s : 0;
-    const double stage_fraction = total_ > 0 ? std::min(1.0, double(frames_done) / double(total_)) : 0;
-    emit(begin + (end - begin) * stage_fraction, stage,
-         stage + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_), frames_done,
-         fps);
-  }
-
- private:
-  void emit(double fraction, const std::string& stage, std::string message, int64_t frame, double fps) {
-    if (!callback_) return;
-    const auto now = Clock::now();
-    last_emit_ = now;
-    Progress progress;
-    progress.fraction = std::clamp(fraction, 0.0, 1.0);
-    progress.stage = stage;
-    progress.message = std::move(message);
-    progress.frame = frame;
-    progress.total = total_;
-    progress.fps = fps;
-    const double elapsed_s = std::chrono::duration<double>(now - run_start_).count();
-    progress.eta_s = progress.fraction > 0.01 ? elapsed_s * (1 - progress.fraction) / progress.fraction : 0;
-    callback_(progress);
-  }
-
-  const ProgressCallback& callback_;
-  const int64_t total_;
-  const Clock::time_point run_start_;
-  int64_t frames_ = 0;
-  Clock::time_point last_emit_{};
-};
 
 // Decodes `input` on its own thread into a bounded queue; the caller consumes frames in order.
 class FrameSource {
