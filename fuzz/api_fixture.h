@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "jobs/job_queue.h"
 #include "server/api.h"
-#include "server/job_queue.h"
 #include "store/sqlite_store.h"
 
 namespace dd::fuzz {
@@ -18,7 +18,7 @@ struct ApiFixture {
   std::filesystem::path data_dir;
   server::ServerConfig config;
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<server::JobQueue> jobs;
+  std::unique_ptr<jobs::JobQueue> jobs;
   std::unique_ptr<server::Api> api;
 };
 
@@ -32,13 +32,13 @@ inline std::unique_ptr<ApiFixture> make_api_fixture(const std::string& name, ser
   config.data_dir = f->data_dir;
   f->config = std::move(config);
   f->store = std::move(*store::open_sqlite_store(f->data_dir / "dancedynamics.db"));
-  f->jobs = std::make_unique<server::JobQueue>(
+  f->jobs = std::make_unique<jobs::JobQueue>(
       *f->store,
       [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
          const pipeline::ProgressCallback&, std::stop_token) -> Result<pipeline::PipelineOutputs> {
         return make_error(ErrorCode::kInternal, "not run while fuzzing");
       },
-      server::JobQueueOptions{});
+      jobs::JobQueueOptions{});
   f->api = std::make_unique<server::Api>(f->config, *f->store, *f->jobs,
                                          [](const fs::path&) -> Result<server::UploadedVideo> {
                                            return make_error(ErrorCode::kInvalidArgument, "no probe");

@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (response.status == 202) {
     auto session = f.store->get_session(kSessionId, false);
     if (!session) __builtin_trap();
-    (void)f.jobs->pipeline_options(session->options);
+    // What the API accepts, a worker must be able to run.
+    if (!f.jobs->pipeline_options(session->options)) __builtin_trap();
     reset_session(f);
   } else if (response.status != 400 && response.status != 422) {
     __builtin_trap();

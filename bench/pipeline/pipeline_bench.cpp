@@ -49,10 +49,10 @@ void analyze(benchmark::State& state, const fs::path& clip, bool write_video) {
     return;
   }
   dd::pipeline::PipelineOptions options;
-  options.model = "full";
+  options.pose.model = "full";
   options.write_video = write_video;
-  options.num_threads = static_cast<int>(state.range(0));
-  options.model_dir = DD_BENCH_MODEL_DIR;
+  options.pose.num_threads = static_cast<int>(state.range(0));
+  options.pose.model_dir = DD_BENCH_MODEL_DIR;
   const fs::path out = fs::temp_directory_path() / "dd_pipeline_bench_out";
   double seconds = 0;
   for (auto _ : state) {

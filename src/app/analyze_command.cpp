@@ -5,6 +5,7 @@
 #include <string>
 
 #include "analysis/trajectory_filter.h"
+#include "app/common_flags.h"
 #include "app/console.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
@@ -17,21 +18,16 @@ namespace {
 struct AnalyzeArgs {
   std::string video;
   std::string output_dir = "dancedynamics-output";
-  std::string model = "full";
   bool no_video = false;
-  int threads = 0;
-  int overlay_size = pipeline::PipelineOptions{}.overlay_max_size;
-  std::string exports;  // comma-separated motion exports, empty for none
+  pipeline::PipelineOptions options;  // the flags fill it directly
+  std::string exports;                // comma-separated motion exports, empty for none
   std::string export_filter = "butterworth:6";
 };
 
 int run_analyze(const GlobalOptions& global, const AnalyzeArgs& args) {
-  pipeline::PipelineOptions options;
-  options.model = args.model;
+  pipeline::PipelineOptions options = args.options;
   options.write_video = !args.no_video;
-  options.num_threads = args.threads;
-  options.overlay_max_size = args.overlay_size;
-  options.model_dir = global.model_dir;
+  options.pose.model_dir = global.model_dir;
   if (!args.exports.empty()) {
     auto exports = report::parse_motion_exports(args.exports);
     if (!exports) return report_error(exports.error());
@@ -63,15 +59,11 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
   auto* command = app.add_subcommand(
       "analyze", "Analyse a video: results.json, landmarks.csv/json, overlay.mp4 and thumbnail.jpg");
   command->add_option("video", args->video, "Input video file")->required();
-  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
-      ->capture_default_str();
-  command->add_option("--model", args->model, "Landmark model: lite (fastest) | full | heavy (most accurate)")
-      ->envname("DD_MODEL")
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
+  add_output_flag(command, args->output_dir, "Output directory (created if missing)");
+  add_model_flag(command, args->options.pose.model);
   command->add_flag("--no-video", args->no_video, "Skip the overlay video (about twice as fast)");
   command
-      ->add_option("--overlay-size", args->overlay_size,
+      ->add_option("--overlay-size", args->options.overlay_max_size,
                    "Shorter side of overlay.mp4 at most this many pixels (0 = the input's size)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -84,10 +76,7 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
           "in Hz)")
       ->envname("DD_EXPORT_FILTER")
       ->capture_default_str();
-  command->add_option("--threads", args->threads, "Inference threads (0 = all cores)")
-      ->envname("DD_THREADS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_threads_flag(command, args->options.pose.num_threads);
   command->callback([&global, exit_code, args] { *exit_code = run_analyze(global, *args); });
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/common_flags.h"
 #include "app/console.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
@@ -27,9 +28,13 @@ struct CompareArgs {
   std::string student;
   std::string output_dir = "dancedynamics-comparison";
   std::string mirror = "auto";
-  std::string model = "full";
   bool no_video = false;
-  int threads = 0;
+  // How video inputs are analysed (the flags fill the pose options; no overlay video).
+  pipeline::PipelineOptions pose_run = [] {
+    pipeline::PipelineOptions options;
+    options.write_video = false;
+    return options;
+  }();
 };
 
 // A scratch directory for the pose runs of video inputs, removed on every exit path.
@@ -89,11 +94,8 @@ Result<compare::CompareInput> prepare_input(const std::string& argument, const c
     return make_error(ErrorCode::kNotFound, std::string(role) + " not found: " + argument);
 
   std::fprintf(stderr, "finding the %s's poses in %s\n", role, path.filename().c_str());
-  pipeline::PipelineOptions options;
-  options.model = args.model;
-  options.write_video = false;
-  options.num_threads = args.threads;
-  options.model_dir = global.model_dir;
+  pipeline::PipelineOptions options = args.pose_run;
+  options.pose.model_dir = global.model_dir;
   auto outputs = pipeline::run(
       path, scratch / role, options, [&printer](const pipeline::Progress& p) { printer(p); }, stop);
   if (!outputs) return outputs.error();
@@ -168,22 +170,15 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->required();
   command->add_option("student", args->student, "Student video, or a result directory of `analyze -o`")
       ->required();
-  command->add_option("-o,--output", args->output_dir, "Output directory (created if missing)")
-      ->capture_default_str();
+  add_output_flag(command, args->output_dir, "Output directory (created if missing)");
   command
       ->add_option("--mirror", args->mirror,
                    "Compare the student mirrored: auto (try both, keep the better) | on | off")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
-  command->add_option("--model", args->model, "Landmark model for video inputs: lite | full | heavy")
-      ->envname("DD_MODEL")
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
+  add_model_flag(command, args->pose_run.pose.model);
   command->add_flag("--no-video", args->no_video, "Write only comparison.json (no side-by-side video)");
-  command->add_option("--threads", args->threads, "Inference threads for video inputs (0 = all cores)")
-      ->envname("DD_THREADS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_threads_flag(command, args->pose_run.pose.num_threads);
   command->callback([&global, exit_code, args] { *exit_code = run_compare(global, *args); });
 }
 

@@ -1,6 +1,33 @@
 #include "app/node_options.h"
 
+#include "app/common_flags.h"
+
 namespace dd::app {
+
+void add_data_dir_option(CLI::App* command, std::filesystem::path& data_dir) {
+  command
+      ->add_option("--data-dir", data_dir,
+                   "Directory of the database and the sessions' files (shared by all nodes)")
+      ->envname("DATA_DIR")
+      ->capture_default_str();
+}
+
+void add_job_options(CLI::App* command, jobs::JobQueueOptions& jobs) {
+  // 0 is an API-only `serve`; `worker` refuses it when it runs (CLI11 checks every
+  // subcommand's environment, so WORKERS=0 for `serve` must pass `worker`'s check too).
+  command->add_option("--workers", jobs.workers, "Analysis jobs run at the same time (0: none, API only)")
+      ->envname("WORKERS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--job-timeout", jobs.job_timeout_s,
+                   "Seconds after which a running job is stopped and failed")
+      ->envname("JOB_TIMEOUT_S")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  add_default_model_flag(command, jobs.default_model);
+  add_threads_flag(command, jobs.inference_threads);
+}
 
 void add_store_options(CLI::App* command, store::StoreConfig& config) {
   config.lease.worker_id = store::default_worker_id();

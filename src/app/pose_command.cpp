@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "app/common_flags.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "core/log.h"
@@ -19,10 +20,8 @@ namespace {
 
 struct PoseArgs {
   std::string video;
-  std::string model = "full";
   std::string out = "landmarks.json";
-  bool static_mode = false;
-  int threads = 0;
+  pose::PoseOptions options;  // the flags fill it directly
 };
 
 struct CompareArgs {
@@ -31,11 +30,8 @@ struct CompareArgs {
 };
 
 Status run_pose(const GlobalOptions& global, const PoseArgs& args) {
-  pose::PoseOptions options;
-  options.model = args.model;
+  pose::PoseOptions options = args.options;
   options.model_dir = global.model_dir;
-  options.static_image_mode = args.static_mode;
-  options.num_threads = args.threads;
   auto tracker = pose::PoseTracker::create(options);
   if (!tracker) return tracker.error();
   auto reader = video::VideoReader::open(args.video);
@@ -43,7 +39,7 @@ Status run_pose(const GlobalOptions& global, const PoseArgs& args) {
 
   pose::LandmarksDocument document;
   document.video = std::filesystem::path(args.video).filename().string();
-  document.model = args.model;
+  document.model = options.model;
   const cv::Size size = (*reader)->output_size();
   document.sequence.width = size.width;
   document.sequence.height = size.height;
@@ -96,14 +92,12 @@ void add_pose_commands(CLI::App& app, const GlobalOptions& global, int* exit_cod
   auto* pose =
       app.add_subcommand("pose", "Track the 33 BlazePose landmarks through a video into a JSON file");
   pose->add_option("video", pose_args->video, "Input video file")->required();
-  pose->add_option("--model", pose_args->model, "Landmark model: lite|full|heavy")
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
-  pose->add_option("--out", pose_args->out, "Output landmark JSON")->capture_default_str();
-  pose->add_flag("--static", pose_args->static_mode, "Detect on every frame, no tracking or smoothing");
-  pose->add_option("--threads", pose_args->threads, "Inference threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_model_flag(pose, pose_args->options.model);
+  // --out was this command's first spelling; scripts may still use it.
+  add_output_flag(pose, pose_args->out, "Output landmark JSON file", /*older_name=*/"--out");
+  pose->add_flag("--static", pose_args->options.static_image_mode,
+                 "Detect on every frame, no tracking or smoothing");
+  add_threads_flag(pose, pose_args->options.num_threads);
   pose->callback([&global, exit_code, pose_args] {
     const Status status = run_pose(global, *pose_args);
     *exit_code = status ? kExitOk : report_error(status.error());

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -49,7 +48,6 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
   auto config = std::make_shared<server::ServerConfig>();
   auto store_config = std::make_shared<store::StoreConfig>();
   config->web_dir = DD_DEFAULT_WEB_DIR;
-  config->max_video_duration_s = 60;
   auto* command = app.add_subcommand(
       "serve", "Run the web app and REST/WebSocket API (flags beat environment variables)");
   command->add_option("--host", config->host, "Address to listen on")
@@ -58,9 +56,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
   command->add_option("--port", config->port, "TCP port (0 picks a free one)")
       ->envname("API_PORT")
       ->capture_default_str();
-  command->add_option("--data-dir", config->data_dir, "Directory of the database and the sessions' files")
-      ->envname("DATA_DIR")
-      ->capture_default_str();
+  add_data_dir_option(command, config->data_dir);
   command->add_option("--web-dir", config->web_dir, "Directory of the web app's files")
       ->envname("WEB_DIR")
       ->capture_default_str();
@@ -73,23 +69,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
       ->envname("MAX_VIDEO_DURATION")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--workers", config->workers, "Analysis jobs run at the same time (0: API only)")
-      ->envname("WORKERS")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
-  command
-      ->add_option("--job-timeout", config->job_timeout_s,
-                   "Seconds after which a running job is stopped and failed")
-      ->envname("JOB_TIMEOUT_S")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  command->add_option("--model", config->default_model, "Default landmark model when a request names none")
-      ->envname("MODEL_COMPLEXITY")
-      // MediaPipe's model_complexity numbers are accepted too.
-      ->transform(
-          CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
+  add_job_options(command, config->jobs);
   command
       ->add_option("--session-ttl", config->session_ttl_s,
                    "Seconds after which a session is removed (0: never)")
@@ -120,10 +100,10 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                    "Comma-separated browser origins allowed cross-origin access")
       ->envname("CORS_ORIGINS");
   command->callback([config, store_config, max_storage_gb, cors_origins, &global, exit_code] {
-    config->model_dir = global.model_dir;
+    config->jobs.model_dir = global.model_dir;
     config->cors_origins = server::parse_origin_list(*cors_origins);
     // The token comes from the environment only: a flag would show in `ps` to every local user.
-    if (const char* token = std::getenv("API_TOKEN")) config->api_token = token;
+    if (const char* token = std::getenv(kApiTokenVariable)) config->api_token = token;
     config->max_storage_bytes = static_cast<int64_t>(*max_storage_gb * 1e9);
     *exit_code = serve(*config, *store_config);
   });

@@ -5,6 +5,9 @@
 
 namespace dd::app {
 
+// The environment variable of the API token (never a flag: a flag would show in `ps`).
+inline constexpr const char* kApiTokenVariable = "API_TOKEN";
+
 struct GlobalOptions;
 
 // Registers the subcommand; its callback runs the server until SIGINT/SIGTERM and stores

@@ -1,7 +1,6 @@
 #include "app/worker_command.h"
 
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -10,8 +9,8 @@
 #include "app/node_options.h"
 #include "compare/compare_job.h"
 #include "core/log.h"
+#include "jobs/job_queue.h"
 #include "pipeline/pipeline.h"
-#include "server/job_queue.h"
 #include "store/open_store.h"
 
 namespace dd::app {
@@ -19,34 +18,27 @@ namespace {
 
 struct WorkerConfig {
   std::filesystem::path data_dir = "data";
-  int workers = 1;
-  double job_timeout_s = 3600;
-  double progress_interval_s = 0.25;
-  std::string default_model = "full";
-  int inference_threads = 0;
+  jobs::JobQueueOptions jobs;
 };
 
-int run_worker(const WorkerConfig& config, store::StoreConfig store_config, const std::string& model_dir) {
+int run_worker(const WorkerConfig& config, store::StoreConfig store_config) {
   if (store_config.database_url.empty()) {
     // Two processes on one SQLite file would each fail the other's running jobs at start.
     return report_error(
         make_error(ErrorCode::kFailedPrecondition,
                    "worker needs DATABASE_URL (postgresql://...); with SQLite, `serve` runs the jobs"));
   }
-  if (config.workers < 1) {
+  if (config.jobs.workers < 1) {
     return report_error(make_error(ErrorCode::kInvalidArgument, "a worker needs WORKERS of at least 1"));
   }
   store_config.data_dir = config.data_dir;
   auto store = store::open_store(store_config);
   if (!store) return report_error(store.error());
   const sigset_t signals = block_termination_signals();
-  server::JobQueueOptions options{config.workers, config.job_timeout_s, config.progress_interval_s, model_dir,
-                                  config.default_model};
-  options.inference_threads = config.inference_threads;
-  server::JobQueue jobs(**store, &pipeline::run, options, &compare::run_comparison);
+  jobs::JobQueue jobs(**store, &pipeline::run, config.jobs, &compare::run_comparison);
   jobs.start();
   std::printf("dancedynamics: worker %s running %d job(s) at a time; Ctrl-C stops\n",
-              store_config.lease.worker_id.c_str(), config.workers);
+              store_config.lease.worker_id.c_str(), config.jobs.workers);
   std::fflush(stdout);
   const int signal_number = wait_for_termination_signal(signals);
   DD_LOG_INFO("worker: {} received, handing running jobs back",
@@ -62,36 +54,12 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, int* exit_co
   auto store_config = std::make_shared<store::StoreConfig>();
   auto* command =
       app.add_subcommand("worker", "Run analysis jobs from the shared PostgreSQL queue (no HTTP)");
-  command
-      ->add_option("--data-dir", config->data_dir,
-                   "Directory of the sessions' files (shared with the API nodes)")
-      ->envname("DATA_DIR")
-      ->capture_default_str();
-  // 0 passes the check because CLI11 also checks this subcommand's environment when `serve`
-  // runs (WORKERS=0 on an API node); run_worker refuses it.
-  command->add_option("--workers", config->workers, "Analysis jobs run at the same time")
-      ->envname("WORKERS")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
-  command
-      ->add_option("--job-timeout", config->job_timeout_s,
-                   "Seconds after which a running job is stopped and failed")
-      ->envname("JOB_TIMEOUT_S")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  command->add_option("--model", config->default_model, "Default landmark model when a request names none")
-      ->envname("MODEL_COMPLEXITY")
-      ->transform(
-          CLI::Transformer(std::map<std::string, std::string>{{"0", "lite"}, {"1", "full"}, {"2", "heavy"}}))
-      ->check(CLI::IsMember({"lite", "full", "heavy"}))
-      ->capture_default_str();
-  command->add_option("--threads", config->inference_threads, "Inference threads per job (0 = all cores)")
-      ->envname("DD_THREADS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_data_dir_option(command, config->data_dir);
+  add_job_options(command, config->jobs);
   add_store_options(command, *store_config);
   command->callback([config, store_config, &global, exit_code] {
-    *exit_code = run_worker(*config, *store_config, global.model_dir);
+    config->jobs.model_dir = global.model_dir;
+    *exit_code = run_worker(*config, *store_config);
   });
 }
 

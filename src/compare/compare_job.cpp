@@ -3,7 +3,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -11,7 +10,7 @@
 #include <vector>
 
 #include "compare/limb_features.h"
-#include "pipeline/progress_model.h"
+#include "pipeline/progress_reporter.h"
 #include "pipeline/staging_dir.h"
 #include "pose/landmarks_json.h"
 #include "video/overlay.h"
@@ -22,50 +21,18 @@ namespace dd::compare {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 // Each side of comparison.mp4 is decoded at most this tall: a preview, and two streams to encode.
 constexpr int kMaxPanelHeight = 540;
 // A body part is drawn red when its limbs differ from the reference's by more than this.
 constexpr double kHighlightAngle_deg = 30;
 constexpr double kCompareShare = 0.1;  // of the progress bar, when the video is written
-constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 const cv::Scalar kHighlightColour(235, 40, 40);
 const cv::Scalar kLabelColour(255, 255, 255);
 
 Error cancelled_error() {
   return make_error(ErrorCode::kCancelled, "comparison cancelled");
 }
-
-class Reporter {
- public:
-  Reporter(const pipeline::ProgressCallback& callback) : callback_(callback), start_(Clock::now()) {}
-
-  void emit(double fraction, const std::string& stage, std::string message, int64_t frame = 0,
-            int64_t total = 0, bool throttle = false) {
-    if (!callback_) return;
-    const auto now = Clock::now();
-    if (throttle && now - last_ < kProgressInterval) return;
-    last_ = now;
-    pipeline::Progress progress;
-    progress.fraction = std::clamp(fraction, 0.0, 1.0);
-    progress.stage = stage;
-    progress.message = std::move(message);
-    progress.frame = frame;
-    progress.total = total;
-    const double elapsed_s = std::chrono::duration<double>(now - start_).count();
-    progress.fps = (frame > 0 && elapsed_s > 0) ? double(frame) / elapsed_s : 0;
-    // Like an analysis: no time-left estimate until a second of work gives a pace.
-    if (progress.fraction > 0.01 && elapsed_s >= pipeline::kEtaMinElapsedS)
-      progress.eta_s = elapsed_s * (1 - progress.fraction) / progress.fraction;
-    callback_(progress);
-  }
-
- private:
-  const pipeline::ProgressCallback& callback_;
-  Clock::time_point start_;
-  Clock::time_point last_{};
-};
 
 Result<pose::PoseSequence> load(const CompareInput& input, const char* which) {
   auto document = pose::read_landmarks_json(input.landmarks_json);
@@ -151,7 +118,7 @@ void label(cv::Mat& panel, const std::string& text) {
 // student video is only read forwards (each decoded once).
 Status write_video(const CompareInput& reference_input, const CompareInput& student_input,
                    const pose::PoseSequence& reference, const pose::PoseSequence& student,
-                   const Comparison& comparison, const fs::path& output, Reporter& reporter,
+                   const Comparison& comparison, const fs::path& output, pipeline::ProgressReporter& reporter,
                    std::stop_token stop) {
   video::ReaderOptions reader_options;
   reader_options.max_height = kMaxPanelHeight;
@@ -184,7 +151,7 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
 
   video::VideoFrame reference_frame, student_frame, pending;
   bool have_student = false, have_pending = false, student_ended = false;
-  const int64_t total = static_cast<int64_t>(reference.frames.size());
+  reporter.set_total(static_cast<int64_t>(reference.frames.size()));
   cv::Mat canvas(height, width, CV_8UC3);
   while (true) {
     if (stop.stop_requested()) return cancelled_error();
@@ -252,9 +219,7 @@ Status write_video(const CompareInput& reference_input, const CompareInput& stud
     label(right, text);
 
     DD_TRY((*writer)->write(canvas, reference_frame.timestamp_s));
-    reporter.emit(kCompareShare + (1 - kCompareShare) * double(r + 1) / double(std::max<int64_t>(total, 1)),
-                  "encode", "encode: frame " + std::to_string(r + 1) + " of " + std::to_string(total), r + 1,
-                  total, true);
+    reporter.frame(r + 1);
   }
   if (stop.stop_requested()) return cancelled_error();
   return (*writer)->finish();
@@ -266,8 +231,8 @@ Result<CompareOutputs> run_comparison(const CompareInput& reference_input, const
                                       const fs::path& output_dir, const CompareOptions& options,
                                       bool write_video_file, const pipeline::ProgressCallback& progress,
                                       std::stop_token stop) {
-  Reporter reporter(progress);
-  reporter.emit(0, "compare", "aligning the two dances");
+  pipeline::ProgressReporter reporter(progress, /*total_frames=*/0);
+  reporter.stage("compare", 0, write_video_file ? kCompareShare : 1.0, "aligning the two dances");
   auto reference = load(reference_input, "reference");
   if (!reference) return reference.error();
   auto student = load(student_input, "student");
@@ -291,7 +256,7 @@ Result<CompareOutputs> run_comparison(const CompareInput& reference_input, const
 
   CompareOutputs outputs;
   if (write_video_file) {
-    reporter.emit(kCompareShare, "encode", "drawing the side-by-side video");
+    reporter.stage("encode", kCompareShare, 1.0, "drawing the side-by-side video");
     DD_TRY(write_video(reference_input, student_input, *reference, *student, *comparison,
                        staging->file("comparison.mp4"), reporter, stop));
     auto mp4 = staging->publish("comparison.mp4", output_dir / "comparison.mp4");
@@ -303,7 +268,7 @@ Result<CompareOutputs> run_comparison(const CompareInput& reference_input, const
   auto json = staging->publish("comparison.json", output_dir / "comparison.json");
   if (!json) return json.error();
   outputs.comparison_json = *json;
-  reporter.emit(1, "done", "comparison complete");
+  reporter.stage("done", 1, 1, "comparison complete");
   return outputs;
 }
 

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/progress_model.h"
+#include "pipeline/progress_reporter.h"
 #include "pipeline/staging_dir.h"
 #include "pipeline/warnings.h"
 #include "pose/landmarks_json.h"
@@ -42,29 +43,11 @@ constexpr size_t kMinQueuedFrames = 2;
 constexpr size_t kQueueBudgetBytes = 64u << 20;
 // Drawn frames waiting for the encoder thread.
 constexpr size_t kEncodeQueueFrames = 2;
-// Below this the overlay's HUD text is no longer legible.
-constexpr int kMinOverlaySize = 120;
 // Music analysis works on mono audio at this rate (onsets need < 11 kHz of bandwidth).
 constexpr int kAudioSampleRate = 22050;
-constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 
 Error cancelled_error() {
   return make_error(ErrorCode::kCancelled, "analysis cancelled");
-}
-
-Status validate_options(const PipelineOptions& options) {
-  DD_TRY(pose::landmark_model_from_name(options.model));
-  auto valid_probability = [](float v) { return std::isfinite(v) && v >= 0.0f && v <= 1.0f; };
-  if (!valid_probability(options.min_detection_confidence))
-    return make_error(ErrorCode::kInvalidArgument, "min_detection_confidence must be within 0..1");
-  if (!valid_probability(options.min_tracking_confidence))
-    return make_error(ErrorCode::kInvalidArgument, "min_tracking_confidence must be within 0..1");
-  if (options.num_threads < 0) return make_error(ErrorCode::kInvalidArgument, "num_threads must be >= 0");
-  if (options.overlay_max_size != 0 && options.overlay_max_size < kMinOverlaySize)
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        "overlay_max_size must be 0 (the input's size) or at least " + std::to_string(kMinOverlaySize));
-  return ok_status();
 }
 
 const char* stage_name(Stage stage) {
@@ -82,65 +65,11 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Reports progress at most every kProgressInterval within a stage, and at every stage change.
-// The bar moves by the stages' measured weights (progress_model.h); the ETA extrapolates the
-// pace since the first frame was asked for and stays absent until that pace means something.
-class ProgressReporter {
- public:
-  ProgressReporter(const ProgressCallback& callback, int64_t total_frames, StageWeights weights)
-      : callback_(callback), total_(total_frames), weights_(weights) {}
-
-  void stage(Stage stage, std::string message) {
-    if (stage == Stage::kPose) work_start_ = Clock::now();
-    stage_ = stage;
-    stage_start_ = Clock::now();
-    emit(stage == Stage::kDone ? 1.0 : 0.0, std::move(message), frames_, 0);
-  }
-
-  // Per-frame update inside the current stage.
-  void frame(int64_t frames_done) {
-    frames_ = frames_done;
-    frames_seen_ = std::max(frames_seen_, frames_done);
-    const auto now = Clock::now();
-    if (now - last_emit_ < kProgressInterval) return;
-    const double stage_elapsed_s = seconds_since(stage_start_);
-    const double fps = stage_elapsed_s > 0 ? frames_done / stage_elapsed_s : 0;
-    const double stage_fraction = total_ > 0 ? std::min(1.0, double(frames_done) / double(total_)) : 0;
-    const std::string name = stage_name(stage_);
-    emit(stage_fraction, name + ": frame " + std::to_string(frames_done) + " of " + std::to_string(total_),
-         frames_done, fps);
-  }
-
-  // Seconds spent in each stage so far, for the log.
-  double stage_elapsed_s() const { return seconds_since(stage_start_); }
-
- private:
-  void emit(double stage_fraction, std::string message, int64_t frame, double fps) {
-    last_emit_ = Clock::now();
-    if (!callback_) return;
-    Progress progress;
-    progress.fraction = overall_fraction(weights_, stage_, stage_fraction);
-    progress.stage = stage_name(stage_);
-    progress.message = std::move(message);
-    progress.frame = frame;
-    progress.total = total_;
-    progress.fps = fps;
-    if (stage_ != Stage::kProbe) {
-      progress.eta_s = estimate_eta_s(progress.fraction, seconds_since(work_start_), frames_seen_);
-    }
-    callback_(progress);
-  }
-
-  const ProgressCallback& callback_;
-  const int64_t total_;
-  const StageWeights weights_;
-  Stage stage_ = Stage::kProbe;
-  Clock::time_point work_start_ = Clock::now();
-  Clock::time_point stage_start_ = Clock::now();
-  int64_t frames_ = 0;
-  int64_t frames_seen_ = 0;
-  Clock::time_point last_emit_{};
-};
+// Starts `stage` on the bar's span that the stages' measured weights give it.
+void enter_stage(ProgressReporter& reporter, const StageWeights& weights, Stage stage, std::string message) {
+  reporter.stage(stage_name(stage), overall_fraction(weights, stage, 0), overall_fraction(weights, stage, 1),
+                 std::move(message));
+}
 
 // Decodes `input` on its own thread into a bounded queue; the caller consumes frames in order.
 class FrameSource {
@@ -215,14 +144,7 @@ struct PoseStage {
 Result<PoseStage> track_poses(const fs::path& input, const video::VideoInfo& info,
                               const PipelineOptions& options, ProgressReporter& reporter,
                               std::stop_token stop) {
-  pose::PoseOptions pose_options;
-  pose_options.model = options.model;
-  pose_options.model_dir = options.model_dir;
-  pose_options.min_detection_confidence = options.min_detection_confidence;
-  pose_options.min_tracking_confidence = options.min_tracking_confidence;
-  pose_options.smooth_landmarks = options.smooth_landmarks;
-  pose_options.num_threads = options.num_threads;
-  auto tracker = pose::PoseTracker::create(pose_options);
+  auto tracker = pose::PoseTracker::create(options.pose);
   if (!tracker) return tracker.error();
 
   auto source = FrameSource::open(input);
@@ -323,22 +245,24 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   DD_TRY(validate_options(options));
   auto info = video::probe_video(input);
   if (!info) return info.error();
-  ProgressReporter reporter(progress, info->frame_count, stage_weights(options.write_video));
-  reporter.stage(Stage::kProbe, "probed " + std::to_string(info->width) + "x" + std::to_string(info->height) +
-                                    ", " + std::to_string(info->frame_count) + " frames");
+  ProgressReporter reporter(progress, info->frame_count);
+  const StageWeights weights = stage_weights(options.write_video);
+  enter_stage(reporter, weights, Stage::kProbe,
+              "probed " + std::to_string(info->width) + "x" + std::to_string(info->height) + ", " +
+                  std::to_string(info->frame_count) + " frames");
 
   auto staging = StagingDir::create(output_dir);
   if (!staging) return staging.error();
   const std::string display_name =
       options.display_name.empty() ? input.filename().string() : options.display_name;
 
-  reporter.stage(Stage::kPose, "finding the pose in every frame");
+  enter_stage(reporter, weights, Stage::kPose, "finding the pose in every frame");
   auto poses = track_poses(input, *info, options, reporter, stop);
   if (!poses) return poses.error();
   if (stop.stop_requested()) return cancelled_error();
   const double pose_s = reporter.stage_elapsed_s();
 
-  reporter.stage(Stage::kAnalysis, "analysing movement and music");
+  enter_stage(reporter, weights, Stage::kAnalysis, "analysing movement and music");
   std::optional<video::AudioTrack> audio;
   bool audio_undecodable = false;
   if (info->has_audio) {
@@ -363,7 +287,7 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   audio.reset();
   malloc_trim(0);
 
-  const std::string model_name(options.model);
+  const std::string model_name(options.pose.model);
   DD_TRY(
       pose::write_landmarks_json(staging->file("landmarks.json"), display_name, model_name, poses->sequence));
   DD_TRY(report::write_landmarks_csv(poses->sequence, staging->file("landmarks.csv")));
@@ -377,7 +301,7 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   double encode_s = 0;
   if (options.write_video) {
     if (stop.stop_requested()) return cancelled_error();
-    reporter.stage(Stage::kEncode, "drawing the overlay video");
+    enter_stage(reporter, weights, Stage::kEncode, "drawing the overlay video");
     DD_TRY(write_overlay_video(input, staging->file("overlay.mp4"), *info, poses->sequence, *analysis,
                                options.overlay_max_size, reporter, stop));
     encode_s = reporter.stage_elapsed_s();
@@ -432,7 +356,7 @@ Result<PipelineOutputs> run(const fs::path& input, const fs::path& output_dir, c
   }
   // results.json last: its presence marks a complete run.
   DD_TRY(publish("results.json", &outputs.results_json));
-  reporter.stage(Stage::kDone, "analysis complete");
+  enter_stage(reporter, weights, Stage::kDone, "analysis complete");
   return outputs;
 }
 

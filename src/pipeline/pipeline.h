@@ -10,31 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "analysis/trajectory_filter.h"
 #include "core/result.h"
-#include "report/motion_exports.h"
+#include "pipeline/pipeline_options.h"
 
 namespace dd::pipeline {
-
-struct PipelineOptions {
-  std::string model = "full";            // lite | full | heavy: heavier is more accurate and slower
-  bool write_video = true;               // false skips overlay.mp4 (about 2x faster)
-  bool smooth_landmarks = true;          // MediaPipe's one-euro smoothing
-  float min_detection_confidence = 0.5;  // 0..1; lower finds more people, more false poses
-  float min_tracking_confidence = 0.5;   // 0..1; lower keeps tracking longer, more drift
-  int num_threads = 0;                   // inference threads, 0 = all cores
-  // The overlay video's shorter side is scaled down to this (0: the input's size). 1080 plays
-  // smoothly everywhere; a 4K overlay takes four times as long to draw and encode.
-  int overlay_max_size = 1080;
-  std::filesystem::path model_dir;  // where the .tflite files are
-  // Motion exports written beside results.json (landmarks.trc, skeleton.bvh, angles.csv);
-  // none by default. A BVH needs at least one whole pose, or the run fails.
-  std::vector<report::MotionExport> motion_exports;
-  analysis::TrajectoryFilter export_filter;  // the exports' trajectory filter (zero-lag Butterworth, 6 Hz)
-  // The video's name in results.json and landmarks.json, e.g. the name it was uploaded under
-  // (empty: the input file's own name).
-  std::string display_name;
-};
 
 struct Progress {
   double fraction = 0;  // 0..1 of the whole job

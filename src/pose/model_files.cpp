@@ -24,12 +24,22 @@ const ModelFileInfo& model_file_info(ModelFile model) {
   return kFull;
 }
 
+std::string landmark_model_names_text() {
+  std::string text;
+  for (std::string_view name : kLandmarkModelNames) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
 Result<ModelFile> landmark_model_from_name(std::string_view name) {
-  if (name == "lite") return ModelFile::kLandmarkLite;
-  if (name == "full") return ModelFile::kLandmarkFull;
-  if (name == "heavy") return ModelFile::kLandmarkHeavy;
-  return make_error(ErrorCode::kInvalidArgument,
-                    "unknown model '" + std::string(name) + "' (expected lite, full or heavy)");
+  for (ModelFile model : {ModelFile::kLandmarkLite, ModelFile::kLandmarkFull, ModelFile::kLandmarkHeavy}) {
+    if (model_file_short_name(model) == name) return model;
+  }
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      "unknown model '" + std::string(name) + "' (expected one of " + landmark_model_names_text() + ")");
 }
 
 std::string_view model_file_short_name(ModelFile model) {

@@ -1,7 +1,9 @@
 // The four MediaPipe pose model files: their names, SHA-256 sums, and where to find them.
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -20,7 +22,13 @@ struct ModelFileInfo {
 
 const ModelFileInfo& model_file_info(ModelFile model);
 
-// Parses "lite", "full" or "heavy" into the landmark model; InvalidArgument otherwise.
+// The landmark models' names, lightest first: the one list every CLI flag and the API accept.
+inline constexpr std::array<std::string_view, 3> kLandmarkModelNames = {"lite", "full", "heavy"};
+
+// "lite, full, heavy": the accepted names for messages and help texts.
+std::string landmark_model_names_text();
+
+// Parses a name of kLandmarkModelNames into the landmark model; InvalidArgument otherwise.
 Result<ModelFile> landmark_model_from_name(std::string_view name);
 
 // Short name of a landmark model ("lite", "full", "heavy") or "detector".

@@ -11,8 +11,9 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "jobs/comparison_session.h"
+#include "pipeline/pipeline_options.h"
 #include "pose/model_files.h"
-#include "server/comparison_session.h"
 #include "server/content_disposition.h"
 #include "server/motion_export_handler.h"
 #include "server/openapi.h"
@@ -25,7 +26,6 @@ using store::Session;
 using store::SessionStatus;
 
 constexpr std::array<std::string_view, 6> kVideoExtensions = {"mp4", "mov", "avi", "mkv", "webm", "m4v"};
-constexpr std::array<std::string_view, 3> kModels = {"lite", "full", "heavy"};
 
 std::string iso_time(int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
@@ -83,28 +83,6 @@ double progress_fraction(const Session& session) {
   return it != session.progress.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-// Validates analysis options; the error text names the offending field.
-Result<nlohmann::json> validate_options(const nlohmann::json& options) {
-  if (!options.is_object()) return make_error(ErrorCode::kInvalidArgument, "options must be a JSON object");
-  for (const auto& [key, value] : options.items()) {
-    if (key == "model") {
-      if (!value.is_string() ||
-          std::find(kModels.begin(), kModels.end(), value.get<std::string>()) == kModels.end()) {
-        return make_error(ErrorCode::kInvalidArgument, "model must be one of lite, full, heavy");
-      }
-    } else if (key == "write_video" || key == "smooth_landmarks") {
-      if (!value.is_boolean()) return make_error(ErrorCode::kInvalidArgument, key + " must be true or false");
-    } else if (key == "min_detection_confidence" || key == "min_tracking_confidence") {
-      if (!value.is_number() || value.get<double>() < 0.0 || value.get<double>() > 1.0) {
-        return make_error(ErrorCode::kInvalidArgument, key + " must be a number from 0 to 1");
-      }
-    } else {
-      return make_error(ErrorCode::kInvalidArgument, "unknown option: " + key);
-    }
-  }
-  return options;
-}
-
 std::string mime_type(const fs::path& path) {
   static const std::pair<std::string_view, std::string_view> kTypes[] = {
       {".html", "text/html; charset=utf-8"},
@@ -134,6 +112,17 @@ ApiResponse file_response(const fs::path& path, std::string content_type) {
   response.file = path;
   response.content_type = std::move(content_type);
   return response;
+}
+
+// The HTTP status of an error code: the API's one mapping. Anything but the caller's own
+// mistakes is a 500 (whose text the handlers keep generic).
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kFailedPrecondition: return 409;
+    default: return 500;
+  }
 }
 
 }  // namespace
@@ -183,13 +172,13 @@ std::string display_filename(std::string_view client_filename) {
   return name;
 }
 
-Api::Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober)
+Api::Api(const ServerConfig& config, store::Store& store, jobs::JobQueue& jobs, VideoProber prober)
     : config_(config), store_(store), jobs_(jobs), prober_(std::move(prober)) {
-  auto landmark_model = pose::landmark_model_from_name(config_.default_model);
+  auto landmark_model = pose::landmark_model_from_name(config_.jobs.default_model);
   models_present_ =
       landmark_model &&
-      pose::locate_model_file(config_.model_dir, pose::ModelFile::kDetector, false).has_value() &&
-      pose::locate_model_file(config_.model_dir, *landmark_model, false).has_value();
+      pose::locate_model_file(config_.jobs.model_dir, pose::ModelFile::kDetector, false).has_value() &&
+      pose::locate_model_file(config_.jobs.model_dir, *landmark_model, false).has_value();
 }
 
 std::string Api::new_session_id() {
@@ -209,6 +198,20 @@ bool Api::is_session_id(std::string_view id) {
   return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
+}
+
+std::optional<ApiResponse> Api::find_session(const std::string& id, bool with_results, Session& session,
+                                             std::string_view what) {
+  const std::string not_found = std::string(what) + " not found";
+  if (!is_session_id(id)) return error_response(404, not_found);
+  auto found = store_.get_session(id, with_results);
+  if (!found) {
+    if (found.error().code == ErrorCode::kNotFound) return error_response(404, not_found);
+    DD_LOG_ERROR("server: cannot read session {}: {}", id, found.error().message);
+    return error_response(500, "cannot read the " + std::string(what));
+  }
+  session = std::move(*found);
+  return std::nullopt;
 }
 
 std::string Api::accepted_extension(std::string_view filename) {
@@ -287,6 +290,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
     if (auto wrong = only("GET")) return *wrong;
     return json_response(200, openapi_document());
   }
+  if (request.path == "/favicon.ico") {
+    if (auto wrong = only("GET")) return *wrong;
+    return static_file("/favicon.svg");  // browsers ask for this name; every one of them shows SVG
+  }
   if (request.path == "/api/docs") {
     if (auto wrong = only("GET")) return *wrong;
     return static_file("/api-docs.html");
@@ -361,20 +368,18 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
     options = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (options.is_discarded()) return error_response(400, "request body is not valid JSON");
   }
-  auto valid = validate_options(options);
-  if (!valid) return error_response(422, valid.error().message);
+  if (auto valid = pipeline::options_from_json(options, pipeline::PipelineOptions{}); !valid)
+    return error_response(422, valid.error().message);
   // Queueing a comparison session with analysis options would turn it into an analysis of nothing.
   if (auto session = store_.get_session(id, /*with_results=*/false);
-      session && is_comparison(session->options)) {
+      session && jobs::is_comparison(session->options)) {
     return error_response(409, "session " + id + " is a comparison; start a new one with POST /api/compare");
   }
   auto queued = store_.enqueue_job(id, options);
   if (!queued) {
-    switch (queued.error().code) {
-      case ErrorCode::kNotFound: return error_response(404, "session not found");
-      case ErrorCode::kFailedPrecondition: return error_response(409, queued.error().message);
-      default: return error_response(500, "cannot queue the analysis");
-    }
+    const int status = http_status(queued.error().code);
+    if (status == 404) return error_response(status, "session not found");
+    return error_response(status, status == 500 ? "cannot queue the analysis" : queued.error().message);
   }
   jobs_.notify();
   auto position = store_.queue_position(id);
@@ -386,12 +391,9 @@ ApiResponse Api::analyze(const std::string& id, const std::string& body) {
 }
 
 ApiResponse Api::results(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id);
-  if (!session) {
-    return session.error().code == ErrorCode::kNotFound ? error_response(404, "session not found")
-                                                        : error_response(500, "cannot read the session");
-  }
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/true, found)) return *missing;
+  const Session* session = &found;
   const std::string status(store::session_status_name(session->status));
   if (session->status == SessionStatus::kCompleted) {
     return json_response(200, {{"success", true},
@@ -415,9 +417,9 @@ ApiResponse Api::results(const std::string& id) {
 }
 
 ApiResponse Api::download(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the analysis has not completed");
   std::error_code ec;
@@ -431,9 +433,9 @@ ApiResponse Api::download(const std::string& id) {
 }
 
 ApiResponse Api::original_video(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   std::error_code ec;
   if (session->input_path.empty() || !fs::is_regular_file(session->input_path, ec))
     return error_response(404, "the uploaded video is gone");
@@ -461,9 +463,9 @@ ApiResponse Api::thumbnail(const std::string& id) {
 }
 
 ApiResponse Api::export_file(const std::string& id, const std::string& name) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   std::string path;
   std::string type;
   if (name == "results.json") {
@@ -530,14 +532,11 @@ ApiResponse Api::start_comparison(const std::string& body) {
   }
   for (const auto& [role, id] : {std::pair{"reference", reference_id}, std::pair{"student", student_id}}) {
     if (!is_session_id(id)) return error_response(404, std::string(role) + " session not found: " + id);
-    auto source = comparison_source(store_, id, role);
+    auto source = jobs::comparison_source(store_, id, role);
     if (!source) {
-      switch (source.error().code) {
-        case ErrorCode::kNotFound: return error_response(404, source.error().message);
-        case ErrorCode::kInvalidArgument: return error_response(400, source.error().message);
-        case ErrorCode::kFailedPrecondition: return error_response(409, source.error().message);
-        default: return error_response(500, "cannot read the " + std::string(role) + " session");
-      }
+      const int status = http_status(source.error().code);
+      return error_response(status, status == 500 ? "cannot read the " + std::string(role) + " session"
+                                                  : source.error().message);
     }
   }
   auto name_of = [&](const std::string& id) {
@@ -557,9 +556,12 @@ ApiResponse Api::start_comparison(const std::string& body) {
     return error_response(500, "cannot record the comparison");
   }
   // The source names are kept so a comparison still reads well after its sources are deleted.
-  const nlohmann::json options = {
-      {"kind", kComparisonKind}, {"reference_id", reference_id},         {"student_id", student_id},
-      {"mirror", mirror},        {"reference_filename", reference_name}, {"student_filename", student_name}};
+  const nlohmann::json options = {{"kind", jobs::kComparisonKind},
+                                  {"reference_id", reference_id},
+                                  {"student_id", student_id},
+                                  {"mirror", mirror},
+                                  {"reference_filename", reference_name},
+                                  {"student_filename", student_name}};
   auto queued = store_.enqueue_job(session.id, options);
   if (!queued) {
     DD_LOG_ERROR("server: cannot queue comparison {}: {}", session.id, queued.error().message);
@@ -571,7 +573,7 @@ ApiResponse Api::start_comparison(const std::string& body) {
   return json_response(202, {{"success", true},
                              {"message", "comparison queued"},
                              {"session_id", session.id},
-                             {"kind", kComparisonKind},
+                             {"kind", jobs::kComparisonKind},
                              {"reference_id", reference_id},
                              {"student_id", student_id},
                              {"mirror", mirror},
@@ -580,25 +582,23 @@ ApiResponse Api::start_comparison(const std::string& body) {
 }
 
 ApiResponse Api::comparison(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "comparison not found");
-  auto session = store_.get_session(id);
-  if (!session) {
-    return session.error().code == ErrorCode::kNotFound ? error_response(404, "comparison not found")
-                                                        : error_response(500, "cannot read the comparison");
-  }
-  if (!is_comparison(session->options)) return error_response(404, "session " + id + " is not a comparison");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/true, found, "comparison")) return *missing;
+  const Session* session = &found;
+  if (!jobs::is_comparison(session->options))
+    return error_response(404, "session " + id + " is not a comparison");
   const auto& options = session->options;
   nlohmann::json body = {{"session_id", id},
-                         {"kind", kComparisonKind},
+                         {"kind", jobs::kComparisonKind},
                          {"status", store::session_status_name(session->status)},
                          {"filename", session->filename},
                          {"reference",
-                          {{"session_id", comparison_field(options, "reference_id")},
-                           {"filename", comparison_field(options, "reference_filename")}}},
+                          {{"session_id", jobs::comparison_field(options, "reference_id")},
+                           {"filename", jobs::comparison_field(options, "reference_filename")}}},
                          {"student",
-                          {{"session_id", comparison_field(options, "student_id")},
-                           {"filename", comparison_field(options, "student_filename")}}},
-                         {"mirror_option", comparison_field(options, "mirror")},
+                          {{"session_id", jobs::comparison_field(options, "student_id")},
+                           {"filename", jobs::comparison_field(options, "student_filename")}}},
+                         {"mirror_option", jobs::comparison_field(options, "mirror")},
                          {"websocket_url", "/ws/" + id},
                          {"created_at", iso_time(session->created_at_ms)}};
   switch (session->status) {
@@ -632,9 +632,10 @@ ApiResponse Api::comparison(const std::string& id) {
 }
 
 ApiResponse Api::comparison_video(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "comparison not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session || !is_comparison(session->options)) return error_response(404, "comparison not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found, "comparison")) return *missing;
+  const Session* session = &found;
+  if (!jobs::is_comparison(session->options)) return error_response(404, "comparison not found");
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the comparison has not completed");
   std::error_code ec;
@@ -653,7 +654,7 @@ ApiResponse Api::sessions() {
   nlohmann::json list = nlohmann::json::array();
   for (const Session& session : *sessions) {
     list.push_back({{"session_id", session.id},
-                    {"kind", session_kind(session.options)},
+                    {"kind", jobs::session_kind(session.options)},
                     {"filename", session.filename},
                     {"status", store::session_status_name(session.status)},
                     {"progress", progress_fraction(session)},
@@ -662,17 +663,19 @@ ApiResponse Api::sessions() {
                     {"error", session.error},
                     {"thumbnail_url", thumbnail_url_json(session)},
                     {"created_at", iso_time(session.created_at_ms)},
+                    // The original system's name for created_at; its clients read this one.
+                    {"upload_time", iso_time(session.created_at_ms)},
                     {"updated_at", iso_time(session.updated_at_ms)}});
   }
   return json_response(200, {{"success", true}, {"count", list.size()}, {"sessions", std::move(list)}});
 }
 
 ApiResponse Api::session_info(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   return json_response(200, {{"session_id", session->id},
-                             {"kind", session_kind(session->options)},
+                             {"kind", jobs::session_kind(session->options)},
                              {"filename", session->filename},
                              {"status", store::session_status_name(session->status)},
                              {"progress", session->progress},
@@ -686,9 +689,9 @@ ApiResponse Api::session_info(const std::string& id) {
 }
 
 ApiResponse Api::delete_session(const std::string& id) {
-  if (!is_session_id(id)) return error_response(404, "session not found");
-  auto session = store_.get_session(id, /*with_results=*/false);
-  if (!session) return error_response(404, "session not found");
+  Session found;
+  if (auto missing = find_session(id, /*with_results=*/false, found)) return *missing;
+  const Session* session = &found;
   if (store::is_active(session->status)) {
     // Recorded first so no worker claims a queued job between here and the delete.
     (void)store_.finish_job_unsuccessfully(id, SessionStatus::kCancelled, "cancelled: session deleted");

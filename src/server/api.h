@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 #include "server/server_config.h"
 #include "store/store.h"
 
@@ -55,7 +55,7 @@ using VideoProber = std::function<Result<UploadedVideo>(const std::filesystem::p
 
 class Api {
  public:
-  Api(const ServerConfig& config, store::Store& store, JobQueue& jobs, VideoProber prober);
+  Api(const ServerConfig& config, store::Store& store, jobs::JobQueue& jobs, VideoProber prober);
 
   // Answers every request except upload bodies and WebSocket upgrades.
   ApiResponse handle(const ApiRequest& request);
@@ -94,6 +94,10 @@ class Api {
   store::Store& store() { return store_; }
 
  private:
+  // Reads session `id` into `session`; otherwise the answer to give: 404 "<what> not found" for
+  // an id that cannot exist or is unknown, 500 when the store fails.
+  std::optional<ApiResponse> find_session(const std::string& id, bool with_results, store::Session& session,
+                                          std::string_view what = "session");
   ApiResponse analyze(const std::string& id, const std::string& body);
   ApiResponse results(const std::string& id);
   ApiResponse download(const std::string& id);
@@ -119,7 +123,7 @@ class Api {
 
   ServerConfig config_;
   store::Store& store_;
-  JobQueue& jobs_;
+  jobs::JobQueue& jobs_;
   VideoProber prober_;
   bool models_present_ = false;
 };

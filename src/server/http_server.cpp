@@ -45,6 +45,7 @@ constexpr size_t kHeaderLimitBytes = 16 * 1024;
 constexpr uint64_t kSmallBodyLimitBytes = 1024 * 1024;     // JSON options and the like
 constexpr uint64_t kMultipartOverheadBytes = 1024 * 1024;  // boundaries, part headers, small fields
 constexpr int64_t kOtherFieldsLimitBytes = 64 * 1024;      // non-file form fields, discarded
+constexpr std::string_view kNoFileField = "no 'file' field: send the video in the form field named 'file'";
 constexpr size_t kChunkBytes = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);  // reading (and dropping) a refused body
 constexpr size_t kWebSocketMessageLimitBytes = 64 * 1024;
@@ -106,6 +107,8 @@ class UploadReceiver final : public MultipartHandler {
 
   Status on_part_begin(const MultipartPartHeader& header) override {
     in_file_ = header.name == "file";
+    // A file under another name is a client that named the field differently, not a large form.
+    if (!in_file_ && header.filename) return reject(422, std::string(kNoFileField));
     if (!in_file_) return ok_status();
     if (has_file_) return reject(400, "only one file per upload");
     if (!header.filename) return reject(422, "the file field must carry a file");
@@ -525,7 +528,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (!upload_->has_file()) {
       upload_->remove_files();
-      return respond(error_response(422, "field 'file' is required"), false);
+      return respond(error_response(422, kNoFileField), false);
     }
     ApiResponse response = upload_->finish();
     upload_.reset();
@@ -780,17 +783,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const ServerConfig& config, store::Store& store, JobRunner runner, VideoProber prober,
-       CompareRunner compare_runner)
-      : jobs(store, std::move(runner),
-             JobQueueOptions{config.workers, config.job_timeout_s, config.progress_interval_s,
-                             config.model_dir, config.default_model},
-             std::move(compare_runner)),
+  Impl(const ServerConfig& config, store::Store& store, jobs::JobRunner runner, VideoProber prober,
+       jobs::CompareRunner compare_runner)
+      : jobs(store, std::move(runner), config.jobs, std::move(compare_runner)),
         api(config, store, jobs, std::move(prober)),
         context{config, api},
         io(std::max(1, config.io_threads)) {}
 
-  JobQueue jobs;
+  jobs::JobQueue jobs;
   Api api;
   Context context;
   net::io_context io;  // destroyed first: pending handlers still reference the members above
@@ -802,8 +802,8 @@ struct Server::Impl {
 };
 
 Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store::Store& store,
-                                              JobRunner runner, VideoProber prober,
-                                              CompareRunner compare_runner) {
+                                              jobs::JobRunner runner, VideoProber prober,
+                                              jobs::CompareRunner compare_runner) {
   std::error_code fs_ec;
   const fs::path sessions_dir = config.data_dir / "sessions";
   fs::create_directories(sessions_dir, fs_ec);
@@ -840,7 +840,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, store:
     impl->threads.emplace_back([io = &impl->io] { io->run(); });
   }
   DD_LOG_INFO("server: listening on {}:{} with {} I/O threads and {} workers, data in {}", config.host,
-              impl->port, std::max(1, config.io_threads), config.workers, config.data_dir.string());
+              impl->port, std::max(1, config.io_threads), config.jobs.workers, config.data_dir.string());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

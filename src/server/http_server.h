@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "core/result.h"
+#include "jobs/job_queue.h"
 #include "server/api.h"
-#include "server/job_queue.h"
 #include "server/server_config.h"
 #include "store/store.h"
 
@@ -20,8 +20,8 @@ class Server {
   // address cannot be bound or DATA_DIR cannot be written. Comparison jobs run compare_runner
   // (compare::run_comparison in production); without one they fail.
   static Result<std::unique_ptr<Server>> start(const ServerConfig& config, store::Store& store,
-                                               JobRunner runner, VideoProber prober,
-                                               CompareRunner compare_runner = {});
+                                               jobs::JobRunner runner, VideoProber prober,
+                                               jobs::CompareRunner compare_runner = {});
 
   ~Server();
   Server(const Server&) = delete;

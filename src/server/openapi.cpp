@@ -1,8 +1,11 @@
 #include "server/openapi.h"
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "core/version.h"
+#include "pose/model_files.h"
 
 namespace dd::server {
 namespace {
@@ -43,15 +46,22 @@ json build() {
                          {"resolution", {{"type", "string"}, {"example", "1280x720"}}},
                          {"fps", {{"type", "number"}}},
                          {"frame_count", {{"type", "integer"}}}}}};
+  json model_names = json::array();
+  for (std::string_view name : pose::kLandmarkModelNames) model_names.push_back(name);
   schemas["AnalyzeOptions"] = {
       {"type", "object"},
       {"additionalProperties", false},
       {"properties",
-       {{"model", {{"type", "string"}, {"enum", {"lite", "full", "heavy"}}}},
+       {{"model", {{"type", "string"}, {"enum", model_names}}},
         {"write_video", {{"type", "boolean"}, {"description", "false skips the overlay video"}}},
         {"smooth_landmarks", {{"type", "boolean"}}},
         {"min_detection_confidence", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
-        {"min_tracking_confidence", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}}}}};
+        {"min_tracking_confidence", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
+        {"overlay_max_size",
+         {{"type", "integer"},
+          {"minimum", 0},
+          {"description",
+           "the overlay video's shorter side at most this many pixels (0: the input's; else >= 120)"}}}}}};
   schemas["AnalyzeAccepted"] = {{"type", "object"},
                                 {"properties",
                                  {{"success", {{"type", "boolean"}}},
@@ -265,7 +275,7 @@ json build() {
        {{"200", {{"description", "the thumbnail"}, {"content", {{"image/jpeg", json::object()}}}}},
         {"404", error_reply("unknown session, or not analysed yet")}}}};
   paths["/api/compare"]["post"] = {
-      {"summary", "Compare a student's analysed video with a reference's (issue 12)"},
+      {"summary", "Compare a student's analysed video with a reference's"},
       {"description",
        "Creates a comparison session (kind \"comparison\") and queues its job; follow it on websocket_url "
        "like an "
@@ -331,6 +341,27 @@ json build() {
       {"parameters", {id_parameter()}},
       {"responses", {{"101", {{"description", "switching to WebSocket"}}}}}};
 
+  // Operations grouped by the resource they act on, so the docs page lists them by subject.
+  const std::pair<std::string_view, std::string_view> kTagByPrefix[] = {
+      {"/api/upload", "sessions"},  {"/api/sessions", "sessions"}, {"/api/session/", "sessions"},
+      {"/api/analyze", "analysis"}, {"/api/results", "analysis"},  {"/api/download", "analysis"},
+      {"/api/video", "analysis"},   {"/api/export", "exports"},    {"/api/compare", "compare"},
+      {"/ws/", "progress"},         {"/health", "health"}};
+  for (auto& [path, operations] : paths.items()) {
+    for (const auto& [prefix, tag] : kTagByPrefix) {
+      if (path.rfind(prefix, 0) != 0) continue;
+      for (auto& [method, operation] : operations.items()) operation["tags"] = {tag};
+      break;
+    }
+  }
+  const json tags = {
+      {{"name", "sessions"}, {"description", "Upload videos, list and delete sessions"}},
+      {{"name", "analysis"}, {"description", "Analyse an upload, fetch its results and videos"}},
+      {{"name", "exports"}, {"description", "Result files to download"}},
+      {{"name", "compare"}, {"description", "Compare a student's dance with a reference's"}},
+      {{"name", "progress"}, {"description", "Live progress of a job over WebSocket"}},
+      {{"name", "health"}, {"description", "Liveness and queue state"}}};
+
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "DanceDynamics API"},
@@ -339,6 +370,7 @@ json build() {
              "Upload a dance video, analyse its movement, fetch results, exports and the overlay video; "
              "compare a "
              "student's analysis with a reference's."}}},
+          {"tags", tags},
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)}}}};
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "jobs/job_queue.h"
+
 namespace dd::server {
 
 struct ServerConfig {
@@ -13,21 +15,19 @@ struct ServerConfig {
   uint16_t port = 7860;                       // API_PORT; 0 picks a free port (tests)
   std::filesystem::path data_dir = "data";    // DATA_DIR: database and sessions/<id>/
   std::filesystem::path web_dir;              // the web app's files (index.html, vendor/)
-  std::filesystem::path model_dir;            // the .tflite files, for /health and the jobs
   int64_t max_file_size = 100 * 1024 * 1024;  // MAX_FILE_SIZE in bytes, enforced while streaming
   double max_video_duration_s = 600;          // MAX_VIDEO_DURATION: longer uploads are refused
-  int workers = 1;                            // WORKERS: jobs run at the same time
-  double job_timeout_s = 3600;                // JOB_TIMEOUT_S: a job running longer is stopped and failed
-  std::string default_model = "full";         // MODEL_COMPLEXITY: lite | full | heavy
-  double session_ttl_s = 24 * 3600;           // SESSION_TTL: older sessions are removed (0: never)
-  int64_t max_storage_bytes = 0;  // MAX_STORAGE_GB: oldest sessions go first when over (0: no limit)
-  int io_threads = 2;             // threads running the network event loop
-  double read_timeout_s = 30;     // deadline of every socket read
+  // The jobs this node runs (WORKERS, JOB_TIMEOUT_S, MODEL_COMPLEXITY, DD_THREADS); its model
+  // directory and default model also answer /health.
+  jobs::JobQueueOptions jobs;
+  double session_ttl_s = 24 * 3600;  // SESSION_TTL: older sessions are removed (0: never)
+  int64_t max_storage_bytes = 0;     // MAX_STORAGE_GB: oldest sessions go first when over (0: no limit)
+  int io_threads = 2;                // threads running the network event loop
+  double read_timeout_s = 30;        // deadline of every socket read
   // UPLOAD_MIN_RATE: a request body must average at least this many bytes a second once
   // read_timeout_s has passed, else the connection is cut (0: no floor). 16 KiB/s is 128 kbit/s.
   double min_upload_rate = 16 * 1024;
   double keepalive_interval_s = 20;       // WebSocket keepalive when idle
-  double progress_interval_s = 0.25;      // at most ~4 progress messages a second
   std::string api_token;                  // API_TOKEN: when set, required by /api/* and /ws/*
   std::vector<std::string> cors_origins;  // CORS_ORIGINS: origins allowed cross-origin ("*": any)
 };

@@ -68,9 +68,9 @@ class PipelineTest : public ::testing::Test {
 
   static PipelineOptions options(bool write_video) {
     PipelineOptions options;
-    options.model = "lite";
+    options.pose.model = "lite";
     options.write_video = write_video;
-    options.model_dir = DD_TEST_MODEL_DIR;
+    options.pose.model_dir = DD_TEST_MODEL_DIR;
     return options;
   }
 
@@ -248,12 +248,12 @@ TEST_F(PipelineTest, BadInputsFailCleanlyAndLeaveNothing) {
 
 TEST_F(PipelineTest, BadOptionsAreRejected) {
   auto bad_model = options(true);
-  bad_model.model = "huge";
+  bad_model.pose.model = "huge";
   auto outputs = run(dir_ / "person.mp4", dir_ / "out_bad_model", bad_model, {}, {});
   ASSERT_FALSE(outputs);
   EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument);
   auto bad_threshold = options(true);
-  bad_threshold.min_detection_confidence = 1.5f;
+  bad_threshold.pose.min_detection_confidence = 1.5f;
   outputs = run(dir_ / "person.mp4", dir_ / "out_bad_threshold", bad_threshold, {}, {});
   ASSERT_FALSE(outputs);
   EXPECT_EQ(outputs.error().code, ErrorCode::kInvalidArgument);

@@ -191,8 +191,8 @@ class CompareApiTest : public ::testing::Test {
     config_.host = "127.0.0.1";
     config_.port = 0;
     config_.data_dir = root_ / "data";
-    config_.model_dir = root_ / "no-models";
-    config_.progress_interval_s = 0.02;
+    config_.jobs.model_dir = root_ / "no-models";
+    config_.jobs.progress_interval_s = 0.02;
     auto store = store::open_sqlite_store(config_.data_dir / "dancedynamics.db");
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = std::move(*store);
@@ -204,14 +204,14 @@ class CompareApiTest : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  void start(CompareRunner compare_runner = &compare::run_comparison) {
+  void start(jobs::CompareRunner compare_runner = &compare::run_comparison) {
     auto server = Server::start(config_, *store_, analysis_runner(), probe_upload, std::move(compare_runner));
     ASSERT_TRUE(server.has_value()) << server.error().message;
     server_ = std::move(*server);
   }
 
   // The analysis: writes the synthetic dancer chosen for the session (by its directory name).
-  JobRunner analysis_runner() {
+  jobs::JobRunner analysis_runner() {
     return [this](const fs::path& input, const fs::path& output_dir, const pipeline::PipelineOptions&,
                   const pipeline::ProgressCallback& progress,
                   std::stop_token stop) -> Result<pipeline::PipelineOutputs> {
@@ -506,7 +506,7 @@ TEST_F(CompareApiTest, SourceDeletedWhileQueued_FailsTheComparisonWithAClearErro
 }
 
 TEST_F(CompareApiTest, WithoutACompareRunner_TheJobFailsAndSaysWhy) {
-  start(CompareRunner{});
+  start(jobs::CompareRunner{});
   const std::string reference = analysed("teacher.mp4", Dancer::kTeacher);
   const std::string student = analysed("student.mp4", Dancer::kTeacher);
   Reply accepted = post_compare({{"reference_id", reference}, {"student_id", student}});

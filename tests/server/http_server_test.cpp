@@ -72,9 +72,9 @@ class ServerTest : public ::testing::Test {
     config_.port = 0;
     config_.data_dir = root_ / "data";
     config_.web_dir = DD_TEST_WEB_DIR;
-    config_.model_dir = root_ / "no-models";
+    config_.jobs.model_dir = root_ / "no-models";
     config_.keepalive_interval_s = 20;
-    config_.progress_interval_s = 0.05;
+    config_.jobs.progress_interval_s = 0.05;
     runner_ = success_runner(/*steps=*/5, std::chrono::milliseconds(40));
   }
 
@@ -102,7 +102,7 @@ class ServerTest : public ::testing::Test {
   }
 
   // A runner that reports `steps` progress reports, then writes real result files.
-  JobRunner success_runner(int steps, std::chrono::milliseconds step_time) {
+  jobs::JobRunner success_runner(int steps, std::chrono::milliseconds step_time) {
     return [this, steps, step_time](const fs::path& input, const fs::path& output_dir,
                                     const pipeline::PipelineOptions& options,
                                     const pipeline::ProgressCallback& progress,
@@ -145,7 +145,7 @@ class ServerTest : public ::testing::Test {
     };
   }
 
-  static JobRunner failing_runner() {
+  static jobs::JobRunner failing_runner() {
     return
         [](const fs::path&, const fs::path&, const pipeline::PipelineOptions&,
            const pipeline::ProgressCallback& progress, std::stop_token) -> Result<pipeline::PipelineOutputs> {
@@ -155,7 +155,7 @@ class ServerTest : public ::testing::Test {
   }
 
   // A runner that blocks until it is asked to stop, recording that it was.
-  JobRunner blocking_runner() {
+  jobs::JobRunner blocking_runner() {
     return [this](const fs::path&, const fs::path& output_dir, const pipeline::PipelineOptions&,
                   const pipeline::ProgressCallback& progress,
                   std::stop_token stop) -> Result<pipeline::PipelineOutputs> {
@@ -226,7 +226,7 @@ class ServerTest : public ::testing::Test {
 
   fs::path root_;
   ServerConfig config_;
-  JobRunner runner_;
+  jobs::JobRunner runner_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Server> server_;
   pipeline::PipelineOptions last_options_;
@@ -310,6 +310,7 @@ TEST_F(ServerTest, Upload_ValidMp4_ReturnsProbedFactsAndStoresUnderSessionId) {
   ASSERT_EQ(sessions["count"], 1);
   EXPECT_EQ(sessions["sessions"][0]["session_id"], id);
   EXPECT_EQ(sessions["sessions"][0]["status"], "uploaded");
+  EXPECT_EQ(sessions["sessions"][0]["upload_time"], sessions["sessions"][0]["created_at"]);
 }
 
 TEST_F(ServerTest, Upload_WithExpectContinue_GetsInterimAnswerThenResult) {
@@ -347,7 +348,10 @@ TEST_F(ServerTest, Upload_TextNamedMp4_Is400AndLeavesNoFile) {
   start();
   Reply reply = upload("fake.mp4", std::string(5000, 'x'));
   EXPECT_EQ(reply.status, 400) << reply.body;
-  EXPECT_NE(reply.json_body()["detail"].get<std::string>().find("not a decodable video"), std::string::npos);
+  const std::string detail = reply.json_body()["detail"].get<std::string>();
+  EXPECT_NE(detail.find("not a decodable video"), std::string::npos);
+  EXPECT_EQ(detail.find(root_.string()), std::string::npos) << detail;  // no server path
+  EXPECT_EQ(detail.find("input.mp4"), std::string::npos) << detail;
   EXPECT_EQ(session_dir_count(), 0u);
   EXPECT_EQ(get("/api/sessions").json_body()["count"], 0);
 }
@@ -371,6 +375,17 @@ TEST_F(ServerTest, Upload_MissingFileField_Is422) {
   start();
   Reply other_field = upload("dance.mp4", read_file(test_clip()), "video");
   EXPECT_EQ(other_field.status, 422) << other_field.body;
+  EXPECT_EQ(session_dir_count(), 0u);
+  // Larger than the allowance for plain form fields: still a misnamed file, not a large form.
+  Reply big_other_field = upload("dance.mp4", std::string(256 * 1024, 'v'), "video");
+  EXPECT_EQ(big_other_field.status, 422) << big_other_field.body;
+  EXPECT_NE(big_other_field.body.find("no 'file' field"), std::string::npos) << big_other_field.body;
+  Reply text_only =
+      request(http::verb::post, "/api/upload",
+              "--XyZzY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--XyZzY--\r\n",
+              "multipart/form-data; boundary=XyZzY");
+  EXPECT_EQ(text_only.status, 422) << text_only.body;
+  EXPECT_NE(text_only.body.find("no 'file' field"), std::string::npos) << text_only.body;
   EXPECT_EQ(session_dir_count(), 0u);
   Reply not_multipart = request(http::verb::post, "/api/upload", "{}", "application/json");
   EXPECT_EQ(not_multipart.status, 422);
@@ -434,7 +449,7 @@ TEST_F(ServerTest, FullFlow_ProgressCompleteResultsDownloadExportsDelete) {
   const json& complete = messages.back();
   EXPECT_NEAR(complete["results"]["smoothness_score"].get<double>(), 72.5, 1e-9);
   EXPECT_EQ(complete["download_url"], "/api/download/" + id);
-  EXPECT_EQ(last_options_.model, "heavy");
+  EXPECT_EQ(last_options_.pose.model, "heavy");
 
   json results = get("/api/results/" + id).json_body();
   EXPECT_EQ(results["success"], true);
@@ -627,7 +642,7 @@ TEST_F(ServerTest, SeveralWebSocketClients_AllGetComplete) {
 }
 
 TEST_F(ServerTest, ThreeConcurrentSessions_AllComplete) {
-  config_.workers = 2;
+  config_.jobs.workers = 2;
   start();
   std::vector<std::string> ids;
   std::vector<std::unique_ptr<WsClient>> clients;
@@ -733,7 +748,7 @@ TEST_F(ServerTest, DeleteRunningJob_CancelsItAndRemovesFiles) {
 
 TEST_F(ServerTest, Queue_IsFifoWithPositionsAndTimeout) {
   runner_ = blocking_runner();
-  config_.job_timeout_s = 0.3;
+  config_.jobs.job_timeout_s = 0.3;
   start();
   const std::string first = upload_clip();
   const std::string second = upload_clip();
@@ -769,7 +784,7 @@ TEST_F(ServerTest, Restart_KeepsFinishedSessionsAndFailsInterruptedOnes) {
   EXPECT_EQ(get("/api/download/" + done).status, 200);
   json interrupted = get("/api/results/" + running).json_body();
   EXPECT_EQ(interrupted["status"], "failed");
-  EXPECT_EQ(interrupted["error"], kShutdownReason);
+  EXPECT_EQ(interrupted["error"], jobs::kShutdownReason);
 }
 
 // An upload cut by a crash leaves a directory without a row; one idle for an hour goes at
@@ -844,6 +859,23 @@ TEST_F(ServerTest, DocsAndOpenApi) {
                            "/api/session/{session_id}", "/health", "/ws/{session_id}"}) {
     EXPECT_TRUE(document["paths"].contains(path)) << path;
   }
+  // Every operation sits under a resource's tag, and the document speaks to users only.
+  for (const auto& [path, operations] : document["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      ASSERT_TRUE(operation.contains("tags")) << method << " " << path;
+      EXPECT_NE(operation["tags"][0], "default") << method << " " << path;
+    }
+  }
+  EXPECT_EQ(openapi.body.find("issue"), std::string::npos);
+  EXPECT_EQ(document["components"]["schemas"]["AnalyzeOptions"]["properties"]["overlay_max_size"]["type"],
+            "integer");
+}
+
+TEST_F(ServerTest, Favicon_IsTheWebAppsIcon) {
+  start();
+  Reply icon = get("/favicon.ico");
+  EXPECT_EQ(icon.status, 200);
+  EXPECT_NE(icon.body.find("<svg"), std::string::npos);
 }
 
 }  // namespace

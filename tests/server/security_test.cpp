@@ -164,7 +164,7 @@ class SecurityTest : public ::testing::Test {
     config_.port = 0;
     config_.data_dir = root_ / "data";
     config_.web_dir = DD_TEST_WEB_DIR;
-    config_.model_dir = root_ / "no-models";
+    config_.jobs.model_dir = root_ / "no-models";
     config_.read_timeout_s = 1;
   }
 

@@ -1,9 +1,9 @@
-#include "server/comparison_session.h"
+#include "jobs/comparison_session.h"
 
 #include <filesystem>
 #include <system_error>
 
-namespace dd::server {
+namespace dd::jobs {
 
 namespace fs = std::filesystem;
 
@@ -60,4 +60,4 @@ compare::CompareOptions comparison_options(const nlohmann::json& options) {
   return result;
 }
 
-}  // namespace dd::server
+}  // namespace dd::jobs

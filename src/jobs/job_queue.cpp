@@ -1,4 +1,4 @@
-#include "server/job_queue.h"
+#include "jobs/job_queue.h"
 
 #include <fstream>
 #include <sstream>
@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "core/log.h"
-#include "server/comparison_session.h"
+#include "jobs/comparison_session.h"
 
-namespace dd::server {
+namespace dd::jobs {
 namespace {
 
 namespace fs = std::filesystem;
@@ -116,34 +116,28 @@ void JobQueue::stop() {
   }
 }
 
-pipeline::PipelineOptions JobQueue::pipeline_options(const nlohmann::json& options) const {
-  pipeline::PipelineOptions result;
-  result.model = options_.default_model;
-  result.model_dir = options_.model_dir;
-  result.num_threads = options_.inference_threads;
-  if (!options.is_object()) return result;
-  // Values were validated by the API before the job was queued.
-  if (auto it = options.find("model"); it != options.end() && it->is_string())
-    result.model = it->get<std::string>();
-  if (auto it = options.find("write_video"); it != options.end() && it->is_boolean())
-    result.write_video = it->get<bool>();
-  if (auto it = options.find("smooth_landmarks"); it != options.end() && it->is_boolean()) {
-    result.smooth_landmarks = it->get<bool>();
-  }
-  if (auto it = options.find("min_detection_confidence"); it != options.end() && it->is_number()) {
-    result.min_detection_confidence = it->get<float>();
-  }
-  if (auto it = options.find("min_tracking_confidence"); it != options.end() && it->is_number()) {
-    result.min_tracking_confidence = it->get<float>();
-  }
-  return result;
+Result<pipeline::PipelineOptions> JobQueue::pipeline_options(const nlohmann::json& options) const {
+  pipeline::PipelineOptions defaults;
+  defaults.pose.model = options_.default_model;
+  defaults.pose.model_dir = options_.model_dir;
+  defaults.pose.num_threads = options_.inference_threads;
+  return pipeline::options_from_json(options.is_null() ? nlohmann::json::object() : options, defaults);
+}
+
+Result<pipeline::PipelineOutputs> JobQueue::run_analysis_job(const store::Session& session,
+                                                             const pipeline::ProgressCallback& progress,
+                                                             std::stop_token stop) {
+  auto options = pipeline_options(session.options);
+  if (!options) return options.error();
+  options->display_name = session.filename;  // results.json names the upload, not input.mp4
+  return runner_(session.input_path, session.output_dir, *options, progress, stop);
 }
 
 void JobQueue::work(std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto claimed = store_.claim_next_job();
     if (!claimed) {
-      DD_LOG_ERROR("server: cannot claim a job: {}", claimed.error().message);
+      DD_LOG_ERROR("jobs: cannot claim a job: {}", claimed.error().message);
     } else if (claimed->has_value()) {
       run_job(**claimed);
       continue;
@@ -171,7 +165,7 @@ void JobQueue::watch_deadlines(std::stop_token stop) {
     const auto now = std::chrono::steady_clock::now();
     for (auto& [id, job] : running_) {
       if (!job.timed_out && now >= job.deadline) {
-        DD_LOG_WARN("server: job {} exceeded {} s and is stopped", id, options_.job_timeout_s);
+        DD_LOG_WARN("jobs: job {} exceeded {} s and is stopped", id, options_.job_timeout_s);
         job.timed_out = true;
         job.stop.request_stop();
       }
@@ -192,11 +186,11 @@ void JobQueue::send_heartbeats() {
     if (is_transient(renewed.error().code)) {
       // The database is unreachable: keep working; if it stays away the lease expires and
       // another node runs the job again.
-      DD_LOG_WARN("server: cannot renew the lease of job {}: {}", id, renewed.error().message);
+      DD_LOG_WARN("jobs: cannot renew the lease of job {}: {}", id, renewed.error().message);
       continue;
     }
     // Deleted, cancelled or taken over by another node after a lost lease: stop.
-    DD_LOG_INFO("server: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
+    DD_LOG_INFO("jobs: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
     std::lock_guard lock(mutex_);
     if (auto it = running_.find(id); it != running_.end()) {
       it->second.cancelled = true;
@@ -217,7 +211,7 @@ void JobQueue::run_job(const store::Session& session) {
     stop = job.stop.get_token();
     if (stopping_) job.stop.request_stop();
   }
-  DD_LOG_INFO("server: job {} started", id);
+  DD_LOG_INFO("jobs: job {} started", id);
   const auto started = std::chrono::steady_clock::now();
 
   auto last_report = std::chrono::steady_clock::time_point{};
@@ -242,11 +236,8 @@ void JobQueue::run_job(const store::Session& session) {
   };
 
   const fs::path output_dir = session.output_dir;
-  pipeline::PipelineOptions analysis_options = pipeline_options(session.options);
-  analysis_options.display_name = session.filename;  // results.json names the upload, not input.mp4
-  auto outputs = is_comparison(session.options)
-                     ? run_comparison_job(session, on_progress, stop)
-                     : runner_(session.input_path, output_dir, analysis_options, on_progress, stop);
+  auto outputs = is_comparison(session.options) ? run_comparison_job(session, on_progress, stop)
+                                                : run_analysis_job(session, on_progress, stop);
 
   RunningJob finished;
   {
@@ -269,7 +260,7 @@ void JobQueue::run_job(const store::Session& session) {
       store::SessionOutputs paths{path_or_empty(outputs->results_json), path_or_empty(outputs->landmarks_csv),
                                   path_or_empty(outputs->landmarks_json), path_or_empty(outputs->overlay_mp4),
                                   path_or_empty(outputs->thumbnail_jpg)};
-      DD_LOG_INFO("server: job {} completed in {:.2f} s", id, elapsed_s);
+      DD_LOG_INFO("jobs: job {} completed in {:.2f} s", id, elapsed_s);
       record = [this, &id, results = std::move(*results), paths] {
         return store_.complete_job(id, results, paths);
       };
@@ -283,12 +274,12 @@ void JobQueue::run_job(const store::Session& session) {
   } else if (finished.cancelled) {
     record = record_failure(store::SessionStatus::kCancelled, "cancelled");
   } else if (stop.stop_requested() && store_.shared_between_processes()) {
-    DD_LOG_INFO("server: job {} handed back to the queue at shutdown", id);
+    DD_LOG_INFO("jobs: job {} handed back to the queue at shutdown", id);
     record = [this, &id] { return store_.release_job(id); };
   } else if (stop.stop_requested()) {
     record = record_failure(store::SessionStatus::kFailed, kShutdownReason);
   } else {
-    DD_LOG_WARN("server: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
+    DD_LOG_WARN("jobs: job {} failed after {:.2f} s: {}", id, elapsed_s, outputs.error().message);
     record = record_failure(store::SessionStatus::kFailed, outputs.error().message);
   }
   auto stopping = [this] {
@@ -301,7 +292,7 @@ void JobQueue::run_job(const store::Session& session) {
   for (bool warned = false; !recorded && is_transient(recorded.error().code) && !stopping();
        recorded = record()) {
     if (!warned) {
-      DD_LOG_WARN("server: cannot record the end of job {} yet ({}); retrying every second", id,
+      DD_LOG_WARN("jobs: cannot record the end of job {} yet ({}); retrying every second", id,
                   recorded.error().message);
       warned = true;
     }
@@ -313,9 +304,9 @@ void JobQueue::run_job(const store::Session& session) {
       // Deleted while running: the runner may have written files after the API removed them.
       std::error_code ec;
       fs::remove_all(output_dir, ec);
-      DD_LOG_INFO("server: job {} ended after its session was deleted", id);
+      DD_LOG_INFO("jobs: job {} ended after its session was deleted", id);
     } else {
-      DD_LOG_WARN("server: cannot record the end of job {}: {}", id, recorded.error().message);
+      DD_LOG_WARN("jobs: cannot record the end of job {}: {}", id, recorded.error().message);
     }
   }
 }
@@ -340,4 +331,4 @@ Result<pipeline::PipelineOutputs> JobQueue::run_comparison_job(const store::Sess
   return outputs;
 }
 
-}  // namespace dd::server
+}  // namespace dd::jobs

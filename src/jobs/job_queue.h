@@ -20,7 +20,7 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
-namespace dd::server {
+namespace dd::jobs {
 
 // Same signature as pipeline::run, so `serve` passes it directly and tests inject their own.
 using JobRunner = std::function<Result<pipeline::PipelineOutputs>(
@@ -34,14 +34,15 @@ using CompareRunner = std::function<Result<compare::CompareOutputs>(
     const std::filesystem::path& output_dir, const compare::CompareOptions& options, bool write_video,
     const pipeline::ProgressCallback& progress, std::stop_token stop)>;
 
+// The one jobs configuration of a node (`serve` and `worker` fill it from the same flags).
 struct JobQueueOptions {
-  int workers = 1;
-  double job_timeout_s = 3600;
-  double progress_interval_s = 0.25;  // minimum time between stored progress reports
-  std::filesystem::path model_dir;
-  std::string default_model = "full";
-  double heartbeat_interval_s = 0.5;  // lease renewal; also how soon a job cancelled elsewhere stops
-  int inference_threads = 0;          // per job; 0 = all cores
+  int workers = 1;                     // WORKERS: jobs run at the same time (0: none, an API-only node)
+  double job_timeout_s = 3600;         // JOB_TIMEOUT_S: a job running longer is stopped and failed
+  double progress_interval_s = 0.25;   // minimum time between stored progress reports (~4 a second)
+  std::filesystem::path model_dir;     // the .tflite files
+  std::string default_model = "full";  // MODEL_COMPLEXITY: the model of a request that names none
+  double heartbeat_interval_s = 0.5;   // lease renewal; also how soon a job cancelled elsewhere stops
+  int inference_threads = 0;           // DD_THREADS: per job; 0 = all cores
 };
 
 // Reason recorded when a job is stopped by stop() (server shutdown) on a store no other
@@ -69,8 +70,9 @@ class JobQueue {
   // kShutdownReason) and joins the workers.
   void stop();
 
-  // Options for the pipeline from a session's stored options, defaults filled in.
-  pipeline::PipelineOptions pipeline_options(const nlohmann::json& options) const;
+  // Options for the pipeline from a session's stored options over this queue's defaults;
+  // InvalidArgument when the stored options are not valid (see pipeline::options_from_json).
+  Result<pipeline::PipelineOptions> pipeline_options(const nlohmann::json& options) const;
 
  private:
   struct RunningJob {
@@ -84,6 +86,10 @@ class JobQueue {
   void watch_deadlines(std::stop_token stop);
   void send_heartbeats();
   void run_job(const store::Session& session);
+  // Runs an analysis session's job: the runner with the session's options.
+  Result<pipeline::PipelineOutputs> run_analysis_job(const store::Session& session,
+                                                     const pipeline::ProgressCallback& progress,
+                                                     std::stop_token stop);
   // Runs a comparison session's job; its outputs in the pipeline's terms (comparison.json as
   // results_json, comparison.mp4 as overlay_mp4) so run_job records both kinds alike.
   Result<pipeline::PipelineOutputs> run_comparison_job(const store::Session& session,
@@ -104,4 +110,4 @@ class JobQueue {
   bool stopping_ = false;
 };
 
-}  // namespace dd::server
+}  // namespace dd::jobs

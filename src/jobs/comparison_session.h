@@ -1,4 +1,4 @@
-// Comparison sessions (issue 12): a store Session whose options.kind is "comparison" and names
+// Comparison sessions: a store Session whose options.kind is "comparison" and names
 // two analysed sessions; shared by the API (validation) and the job queue (running the job).
 #pragma once
 
@@ -12,7 +12,7 @@
 #include "core/result.h"
 #include "store/store.h"
 
-namespace dd::server {
+namespace dd::jobs {
 
 inline constexpr std::string_view kComparisonKind = "comparison";
 
@@ -35,4 +35,4 @@ Result<compare::CompareInput> comparison_source(store::Store& store, const std::
 // The compare options stored in a comparison session's options (mirror; defaults otherwise).
 compare::CompareOptions comparison_options(const nlohmann::json& options);
 
-}  // namespace dd::server
+}  // namespace dd::jobs
