@@ -54,7 +54,7 @@ class ApiTest : public ::testing::Test {
 
   // Answers a request and keeps every error answer for the path scan.
   ApiResponse call(const std::string& method, const std::string& path, const std::string& body = "") {
-    ApiResponse response = api_->handle(ApiRequest{method, path, body});
+    ApiResponse response = api_->handle(ApiRequest{method, path, body, /*query=*/""});
     if (response.status >= 400) errors_.push_back(response.body);
     return response;
   }
