@@ -78,11 +78,15 @@ class JobQueue {
     std::chrono::steady_clock::time_point deadline;
     bool timed_out = false;
     bool cancelled = false;
+    // The store no longer holds the job for this node (deleted, cancelled, or re-queued after
+    // a lapsed lease and perhaps running elsewhere): its outcome is not this node's to write.
+    bool lost = false;
   };
 
   void work(std::stop_token stop);
   void watch_deadlines(std::stop_token stop);
   void send_heartbeats();
+  void stop_lost_job(const std::string& id, const std::string& why);
   void run_job(const store::Session& session);
   // Runs a comparison session's job; its outputs in the pipeline's terms (comparison.json as
   // results_json, comparison.mp4 as overlay_mp4) so run_job records both kinds alike.
