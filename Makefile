@@ -1,10 +1,11 @@
 # Developer entry points. `make run` and `make test` install what is missing first.
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
+TSAN_BUILD_DIR ?= build-tsan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test test-web test-asan fuzz loadtest faults bench format format-check clean
+.PHONY: all setup build run test test-web test-asan test-tsan fuzz loadtest faults bench format format-check clean
 
 all: build
 
@@ -42,6 +43,19 @@ test-asan: setup $(ASAN_BUILD_DIR)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(JOBS)
 
+$(TSAN_BUILD_DIR)/build.ninja:
+	cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_SANITIZE_THREAD=ON -DDD_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+# ThreadSanitizer over the threaded modules' tests (each folder's tests, with its fixtures);
+# known reports from uninstrumented libraries are listed in tsan.supp.
+TSAN_SUITES := $(foreach dir,server store jobs pipeline,$(if $(wildcard tests/$(dir)/CMakeLists.txt),$(dir)))
+test-tsan: setup $(TSAN_BUILD_DIR)/build.ninja
+	cmake --build $(TSAN_BUILD_DIR) -j $(JOBS) --target $(TSAN_SUITES:%=tests/%/all)
+	@for suite in $(TSAN_SUITES); do \
+	  TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/tsan.supp" \
+	    ctest --test-dir $(TSAN_BUILD_DIR)/tests/$$suite --output-on-failure -j $(JOBS) || exit 1; \
+	done
+
 # libFuzzer targets (needs clang and libclang-rt-14-dev; build-fuzz/), FUZZ_SECONDS each (default 60).
 FUZZ_SECONDS ?= 60
 fuzz: setup
@@ -65,4 +79,4 @@ format-check:
 	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(TSAN_BUILD_DIR)

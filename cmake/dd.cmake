@@ -1,8 +1,25 @@
 # Project-wide build helpers: warnings, sanitizers, module libraries and test registration.
 
-if(DD_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  add_link_options(-fsanitize=address,undefined)
+# Sanitizers instrument every target of the build (our code, tests, fuzz replays); the
+# Debian libraries we link (FFmpeg, XNNPACK, pthreadpool, libpq) stay uninstrumented.
+set(dd_sanitizers "")
+if(DD_SANITIZE OR DD_SANITIZE_ADDRESS)
+  list(APPEND dd_sanitizers address)
+endif()
+if(DD_SANITIZE OR DD_SANITIZE_UNDEFINED)
+  list(APPEND dd_sanitizers undefined)
+  add_compile_options(-fno-sanitize-recover=undefined)
+endif()
+if(DD_SANITIZE_THREAD)
+  if("address" IN_LIST dd_sanitizers)
+    message(FATAL_ERROR "DD_SANITIZE_THREAD cannot be combined with DD_SANITIZE or DD_SANITIZE_ADDRESS")
+  endif()
+  list(APPEND dd_sanitizers thread)
+endif()
+if(dd_sanitizers)
+  list(JOIN dd_sanitizers "," dd_sanitizer_list)
+  add_compile_options(-fsanitize=${dd_sanitizer_list} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${dd_sanitizer_list})
 endif()
 
 # libFuzzer builds (clang only): every library gets coverage instrumentation and ASan+UBSan;

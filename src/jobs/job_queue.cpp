@@ -189,14 +189,19 @@ void JobQueue::send_heartbeats() {
       DD_LOG_WARN("jobs: cannot renew the lease of job {}: {}", id, renewed.error().message);
       continue;
     }
-    // Deleted, cancelled or taken over by another node after a lost lease: stop.
-    DD_LOG_INFO("jobs: job {} is no longer ours ({}); stopping it", id, renewed.error().message);
-    std::lock_guard lock(mutex_);
-    if (auto it = running_.find(id); it != running_.end()) {
-      it->second.cancelled = true;
-      it->second.stop.request_stop();
-    }
+    stop_lost_job(id, renewed.error().message);
   }
+}
+
+// Deleted, cancelled or taken over by another node after a lapsed lease: stop, and leave
+// the job's row to whoever owns it now.
+void JobQueue::stop_lost_job(const std::string& id, const std::string& why) {
+  std::lock_guard lock(mutex_);
+  auto it = running_.find(id);
+  if (it == running_.end() || it->second.lost) return;
+  DD_LOG_INFO("server: job {} is no longer ours ({}); stopping it", id, why);
+  it->second.lost = true;
+  it->second.stop.request_stop();
 }
 
 void JobQueue::run_job(const store::Session& session) {
@@ -226,12 +231,7 @@ void JobQueue::run_job(const store::Session& session) {
     if (auto updated = store_.update_progress(id, progress_json(progress)); !updated) {
       // A full disk or a lost database only costs this report; the job goes on.
       if (is_transient(updated.error().code)) return;
-      // The session was deleted or cancelled elsewhere (perhaps by another node): stop.
-      std::lock_guard lock(mutex_);
-      if (auto it = running_.find(id); it != running_.end()) {
-        it->second.cancelled = true;
-        it->second.stop.request_stop();
-      }
+      stop_lost_job(id, updated.error().message);
     }
   };
 
@@ -246,6 +246,22 @@ void JobQueue::run_job(const store::Session& session) {
     running_.erase(id);
   }
   const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // Deleted while running: the runner may have written files after the API removed them.
+  auto remove_files_if_deleted = [this, &id, &output_dir] {
+    auto session_now = store_.get_session(id, /*with_results=*/false);
+    if (session_now || session_now.error().code != ErrorCode::kNotFound) return false;
+    std::error_code ec;
+    fs::remove_all(output_dir, ec);
+    DD_LOG_INFO("server: job {} ended after its session was deleted", id);
+    return true;
+  };
+  if (finished.lost) {
+    // Writing an outcome here could fail or cancel the run another node took over.
+    if (!remove_files_if_deleted())
+      DD_LOG_INFO("server: job {} stopped; its outcome is recorded elsewhere", id);
+    return;
+  }
 
   // The outcome is decided once; writing it is retried below when the store cannot take it.
   auto record_failure = [this, &id, &output_dir](store::SessionStatus status, const std::string& message) {
@@ -298,16 +314,8 @@ void JobQueue::run_job(const store::Session& session) {
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  if (!recorded) {
-    if (auto session_now = store_.get_session(id, /*with_results=*/false);
-        !session_now && session_now.error().code == ErrorCode::kNotFound) {
-      // Deleted while running: the runner may have written files after the API removed them.
-      std::error_code ec;
-      fs::remove_all(output_dir, ec);
-      DD_LOG_INFO("jobs: job {} ended after its session was deleted", id);
-    } else {
-      DD_LOG_WARN("jobs: cannot record the end of job {}: {}", id, recorded.error().message);
-    }
+  if (!recorded && !remove_files_if_deleted()) {
+    DD_LOG_WARN("jobs: cannot record the end of job {}: {}", id, recorded.error().message);
   }
 }
 

@@ -80,11 +80,15 @@ class JobQueue {
     std::chrono::steady_clock::time_point deadline;
     bool timed_out = false;
     bool cancelled = false;
+    // The store no longer holds the job for this node (deleted, cancelled, or re-queued after
+    // a lapsed lease and perhaps running elsewhere): its outcome is not this node's to write.
+    bool lost = false;
   };
 
   void work(std::stop_token stop);
   void watch_deadlines(std::stop_token stop);
   void send_heartbeats();
+  void stop_lost_job(const std::string& id, const std::string& why);
   void run_job(const store::Session& session);
   // Runs an analysis session's job: the runner with the session's options.
   Result<pipeline::PipelineOutputs> run_analysis_job(const store::Session& session,

@@ -5,18 +5,26 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "core/log.h"
+#include "store/detail/pg_connection.h"
+#include "store/detail/session_listeners.h"
 
 namespace dd::store {
 namespace {
+
+using detail::pg_connect;
+using detail::pg_integer;
+using detail::pg_run;
+using detail::pg_run_script;
+using detail::pg_text;
+using detail::pg_trimmed;
+using detail::PgConn;
+using detail::PgResult;
 
 // Schema migrations in order; migration i brings the schema from version i to i + 1.
 // Append only: a shipped migration never changes.
@@ -84,68 +92,6 @@ std::string random_hex(int bytes) {
   return text;
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
-
-struct ConnDeleter {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-using PgConn = std::unique_ptr<PGconn, ConnDeleter>;
-
-std::string trimmed(const char* message) {
-  std::string text = message != nullptr ? message : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-Result<PgConn> connect(const std::string& url) {
-  PgConn conn(PQconnectdb(url.c_str()));
-  if (!conn) return make_error(ErrorCode::kUnavailable, "cannot allocate a PostgreSQL connection");
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return make_error(ErrorCode::kUnavailable,
-                      "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn.get())));
-  }
-  return conn;
-}
-
-// Runs one parameterised statement (parameters as text). Unavailable when the connection
-// is broken, InvalidArgument for a unique violation, Internal for other server errors.
-Result<PgResult> run(PGconn* conn, const char* sql, const std::vector<std::string>& params,
-                     const char* what) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const std::string& param : params) values.push_back(param.c_str());
-  PgResult result(
-      PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const std::string message = std::string(what) + ": " + trimmed(PQerrorMessage(conn));
-  if (PQstatus(conn) != CONNECTION_OK) return make_error(ErrorCode::kUnavailable, message);
-  const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  if (state != nullptr && std::string_view(state) == "23505")
-    return make_error(ErrorCode::kInvalidArgument, message);
-  return make_error(ErrorCode::kInternal, message);
-}
-
-// Runs constant SQL without parameters (migrations, transaction control, LISTEN).
-Status run_script(PGconn* conn, const char* sql, const char* what) {
-  PgResult result(PQexec(conn, sql));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return ok_status();
-  return make_error(PQstatus(conn) != CONNECTION_OK ? ErrorCode::kUnavailable : ErrorCode::kInternal,
-                    std::string(what) + ": " + trimmed(PQerrorMessage(conn)));
-}
-
-std::string text(const PGresult* result, int row, int column) {
-  return std::string(PQgetvalue(result, row, column), static_cast<size_t>(PQgetlength(result, row, column)));
-}
-
-int64_t integer(const PGresult* result, int row, int column) {
-  return std::strtoll(PQgetvalue(result, row, column), nullptr, 10);
-}
-
 nlohmann::json parse_json_column(const std::string& value) {
   auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? nlohmann::json::object() : parsed;
@@ -153,27 +99,27 @@ nlohmann::json parse_json_column(const std::string& value) {
 
 Session read_session(const PGresult* result, int row, bool with_results) {
   Session session;
-  session.id = text(result, row, 0);
-  session.filename = text(result, row, 1);
-  session.input_path = text(result, row, 2);
-  session.output_dir = text(result, row, 3);
-  session.status = parse_session_status(text(result, row, 4)).value_or(SessionStatus::kFailed);
-  session.video_info = parse_json_column(text(result, row, 5));
-  session.options = parse_json_column(text(result, row, 6));
-  session.progress = parse_json_column(text(result, row, 7));
-  session.error = text(result, row, 8);
-  session.outputs.results_json = text(result, row, 9);
-  session.outputs.landmarks_csv = text(result, row, 10);
-  session.outputs.landmarks_json = text(result, row, 11);
-  session.outputs.overlay_mp4 = text(result, row, 12);
-  session.outputs.thumbnail_jpg = text(result, row, 13);
-  session.size_bytes = integer(result, row, 14);
-  session.created_at_ms = integer(result, row, 15);
-  session.updated_at_ms = integer(result, row, 16);
-  session.queued_seq = integer(result, row, 17);
-  session.attempts = integer(result, row, 18);
-  session.worker_id = text(result, row, 19);
-  if (with_results) session.results_json = text(result, row, kResultsColumn);
+  session.id = pg_text(result, row, 0);
+  session.filename = pg_text(result, row, 1);
+  session.input_path = pg_text(result, row, 2);
+  session.output_dir = pg_text(result, row, 3);
+  session.status = parse_session_status(pg_text(result, row, 4)).value_or(SessionStatus::kFailed);
+  session.video_info = parse_json_column(pg_text(result, row, 5));
+  session.options = parse_json_column(pg_text(result, row, 6));
+  session.progress = parse_json_column(pg_text(result, row, 7));
+  session.error = pg_text(result, row, 8);
+  session.outputs.results_json = pg_text(result, row, 9);
+  session.outputs.landmarks_csv = pg_text(result, row, 10);
+  session.outputs.landmarks_json = pg_text(result, row, 11);
+  session.outputs.overlay_mp4 = pg_text(result, row, 12);
+  session.outputs.thumbnail_jpg = pg_text(result, row, 13);
+  session.size_bytes = pg_integer(result, row, 14);
+  session.created_at_ms = pg_integer(result, row, 15);
+  session.updated_at_ms = pg_integer(result, row, 16);
+  session.queued_seq = pg_integer(result, row, 17);
+  session.attempts = pg_integer(result, row, 18);
+  session.worker_id = pg_text(result, row, 19);
+  if (with_results) session.results_json = pg_text(result, row, kResultsColumn);
   return session;
 }
 
@@ -200,72 +146,6 @@ std::optional<SessionEventType> parse_event_name(const std::string& name) {
   }
   return std::nullopt;
 }
-
-// A fixed-size set of connections; a broken one is reset when it is next taken.
-class ConnectionPool {
- public:
-  ConnectionPool(std::string url, int size) : url_(std::move(url)), size_(std::max(1, size)) {}
-
-  class Lease {
-   public:
-    Lease(ConnectionPool* pool, PgConn conn) : pool_(pool), conn_(std::move(conn)) {}
-    Lease(Lease&&) noexcept = default;
-    Lease& operator=(Lease&&) noexcept = delete;
-    ~Lease() {
-      if (conn_) pool_->give_back(std::move(conn_));
-    }
-    PGconn* get() const { return conn_.get(); }
-
-   private:
-    ConnectionPool* pool_;
-    PgConn conn_;
-  };
-
-  // A connection for the caller's statements; Unavailable when the server cannot be reached.
-  Result<Lease> take() {
-    PgConn conn;
-    {
-      std::unique_lock lock(mutex_);
-      available_.wait(lock, [this] { return !idle_.empty() || open_ < size_; });
-      if (!idle_.empty()) {
-        conn = std::move(idle_.back());
-        idle_.pop_back();
-      } else {
-        ++open_;
-      }
-    }
-    if (conn && PQstatus(conn.get()) != CONNECTION_OK) PQreset(conn.get());
-    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-      auto fresh = connect(url_);
-      if (!fresh) {
-        {
-          std::lock_guard lock(mutex_);
-          --open_;
-        }
-        available_.notify_one();
-        return fresh.error();
-      }
-      conn = std::move(*fresh);
-    }
-    return Lease(this, std::move(conn));
-  }
-
- private:
-  void give_back(PgConn conn) {
-    {
-      std::lock_guard lock(mutex_);
-      idle_.push_back(std::move(conn));
-    }
-    available_.notify_one();
-  }
-
-  const std::string url_;
-  const int size_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<PgConn> idle_;
-  int open_ = 0;  // connections handed out or idle
-};
 
 class PostgresStore final : public Store {
  public:
@@ -364,13 +244,15 @@ class PostgresStore final : public Store {
         "WITH next AS (SELECT id FROM sessions WHERE status = 'queued' ORDER BY queued_seq LIMIT 1 "
         "FOR UPDATE SKIP LOCKED) "
         "UPDATE sessions AS s SET status = 'processing', attempts = s.attempts + 1, worker_id = $1, "
-        "progress = '{}', lease_expires_at = now() + make_interval(secs => $2::float8), updated_at_ms = $3 "
+        "progress = '{}', lease_expires_at = " +
+        lease_now_sql(4) +
+        " + make_interval(secs => $2::float8), updated_at_ms = $3 "
         "FROM next WHERE s.id = next.id RETURNING " +
         prefixed_columns("s.");
-    auto result =
-        query(sql.c_str(),
-              {options_.lease.worker_id, std::to_string(options_.lease.lease_s), std::to_string(now_ms())},
-              "claiming job");
+    auto result = query(sql.c_str(),
+                        {options_.lease.worker_id, std::to_string(options_.lease.lease_s),
+                         std::to_string(now_ms()), lease_clock_param()},
+                        "claiming job");
     if (!result) return result.error();
     if (PQntuples(result->get()) == 0) return std::optional<Session>{};
     Session claimed = read_session(result->get(), 0, false);
@@ -380,10 +262,13 @@ class PostgresStore final : public Store {
   }
 
   Status heartbeat(const std::string& id) override {
-    auto result = query(
-        "UPDATE sessions SET lease_expires_at = now() + make_interval(secs => $3::float8) "
-        "WHERE id = $1 AND status = 'processing' AND worker_id = $2",
-        {id, options_.lease.worker_id, std::to_string(options_.lease.lease_s)}, "renewing lease");
+    const std::string sql = "UPDATE sessions SET lease_expires_at = " + lease_now_sql(4) +
+                            " + make_interval(secs => $3::float8) "
+                            "WHERE id = $1 AND status = 'processing' AND worker_id = $2";
+    auto result =
+        query(sql.c_str(),
+              {id, options_.lease.worker_id, std::to_string(options_.lease.lease_s), lease_clock_param()},
+              "renewing lease");
     if (!result) return result.error();
     if (std::string_view(PQcmdTuples(result->get())) == "0") return not_held_error(id);
     return ok_status();
@@ -411,7 +296,7 @@ class PostgresStore final : public Store {
         "AND other.status = 'queued' AND other.queued_seq <= me.queued_seq",
         {id}, "reading queue position");
     if (!result) return result.error();
-    return integer(result->get(), 0, 0);
+    return pg_integer(result->get(), 0, 0);
   }
 
   Status update_progress(const std::string& id, const nlohmann::json& progress) override {
@@ -480,34 +365,34 @@ class PostgresStore final : public Store {
         "FROM sessions WHERE status IN ('processing', 'queued')",
         {}, "counting jobs");
     if (!result) return result.error();
-    return QueueCounts{integer(result->get(), 0, 0), integer(result->get(), 0, 1)};
+    return QueueCounts{pg_integer(result->get(), 0, 0), pg_integer(result->get(), 0, 1)};
   }
 
   Subscription subscribe(const std::string& id, SessionListener listener) override {
-    std::lock_guard lock(listeners_mutex_);
-    const uint64_t token = next_token_++;
-    listeners_[id].emplace(token, std::make_shared<SessionListener>(std::move(listener)));
-    return Subscription([this, id, token] {
-      std::lock_guard unsubscribe_lock(listeners_mutex_);
-      auto it = listeners_.find(id);
-      if (it == listeners_.end()) return;
-      it->second.erase(token);
-      if (it->second.empty()) listeners_.erase(it);
-    });
+    return listeners_.subscribe(id, std::move(listener));
   }
 
  private:
   Result<PgResult> query(const char* sql, const std::vector<std::string>& params, const char* what) {
     auto conn = pool_.take();
     if (!conn) return conn.error();
-    auto result = run(conn->get(), sql, params, what);
+    auto result = pg_run(conn->get(), sql, params, what);
     if (!result && result.error().code == ErrorCode::kUnavailable) {
       // The server may have restarted: one retry on a fresh connection. Every statement
       // here is a single autocommit statement, so it either ran or did not.
       PQreset(conn->get());
-      if (PQstatus(conn->get()) == CONNECTION_OK) return run(conn->get(), sql, params, what);
+      if (PQstatus(conn->get()) == CONNECTION_OK) return pg_run(conn->get(), sql, params, what);
     }
     return result;
+  }
+
+  // The time leases are measured against, as SQL reading parameter $`param`: the server's
+  // now() when the parameter is empty (no injected clock), else the injected milliseconds.
+  static std::string lease_now_sql(int param) {
+    return "COALESCE(to_timestamp(NULLIF($" + std::to_string(param) + "::text, '')::float8 / 1000), now())";
+  }
+  std::string lease_clock_param() const {
+    return options_.lease.clock ? std::to_string(options_.lease.clock()) : std::string();
   }
 
   static std::string prefixed_columns(const std::string& prefix) {
@@ -528,18 +413,18 @@ class PostgresStore final : public Store {
   }
 
   // Re-queues processing jobs whose lease expired (their node died or hung), or fails them
-  // once they used up max_attempts. The server's clock decides, so node clocks may differ.
+  // once they used up max_attempts. The server's clock decides (see LeaseOptions::clock).
   Status reap_expired_leases() {
     const std::string sql =
         "UPDATE sessions SET status = CASE WHEN attempts >= $1::int THEN 'failed' ELSE 'queued' END, "
         "error = CASE WHEN attempts >= $1::int THEN $2::text ELSE '' END, "
         "queued_seq = CASE WHEN attempts >= $1::int THEN 0 ELSE queued_seq END, "
         "worker_id = '', lease_expires_at = NULL, progress = '{}', updated_at_ms = $3 "
-        "WHERE status = 'processing' AND lease_expires_at < now()" +
-        returning(false);
+        "WHERE status = 'processing' AND lease_expires_at < " +
+        lease_now_sql(4) + returning(false);
     auto result = query(sql.c_str(),
                         {std::to_string(options_.lease.max_attempts), std::string(kLeaseExpiredReason),
-                         std::to_string(now_ms())},
+                         std::to_string(now_ms()), lease_clock_param()},
                         "expiring leases");
     if (!result) return result.error();
     for (int row = 0; row < PQntuples(result->get()); ++row) {
@@ -557,18 +442,18 @@ class PostgresStore final : public Store {
     auto lease = pool_.take();
     if (!lease) return lease.error();
     PGconn* conn = lease->get();
-    DD_TRY(run_script(conn, "BEGIN", "starting migration"));
+    DD_TRY(pg_run_script(conn, "BEGIN", "starting migration"));
     Status migrated = [&]() -> Status {
-      DD_TRY(run(conn, "SELECT pg_advisory_xact_lock($1::bigint)", {std::to_string(kMigrationLockKey)},
-                 "locking migrations"));
-      DD_TRY(run_script(conn,
-                        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                        "creating the migrations table"));
-      auto current =
-          run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, "reading schema version");
+      DD_TRY(pg_run(conn, "SELECT pg_advisory_xact_lock($1::bigint)", {std::to_string(kMigrationLockKey)},
+                    "locking migrations"));
+      DD_TRY(pg_run_script(conn,
+                           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                           "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                           "creating the migrations table"));
+      auto current = pg_run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {},
+                            "reading schema version");
       if (!current) return current.error();
-      const int version = static_cast<int>(integer(current->get(), 0, 0));
+      const int version = static_cast<int>(pg_integer(current->get(), 0, 0));
       if (version > kSchemaVersion) {
         return make_error(ErrorCode::kFailedPrecondition,
                           "database schema version " + std::to_string(version) +
@@ -576,18 +461,18 @@ class PostgresStore final : public Store {
                               "; upgrade dancedynamics");
       }
       for (int next = version; next < kSchemaVersion; ++next) {
-        DD_TRY(run_script(conn, kMigrations[next], "migrating schema"));
-        DD_TRY(run(conn, "INSERT INTO schema_migrations (version) VALUES ($1::int)",
-                   {std::to_string(next + 1)}, "recording schema version"));
+        DD_TRY(pg_run_script(conn, kMigrations[next], "migrating schema"));
+        DD_TRY(pg_run(conn, "INSERT INTO schema_migrations (version) VALUES ($1::int)",
+                      {std::to_string(next + 1)}, "recording schema version"));
         DD_LOG_INFO("store: PostgreSQL schema migrated to version {}", next + 1);
       }
       return ok_status();
     }();
     if (!migrated) {
-      (void)run_script(conn, "ROLLBACK", "rolling back migration");
+      (void)pg_run_script(conn, "ROLLBACK", "rolling back migration");
       return migrated;
     }
-    return run_script(conn, "COMMIT", "committing migration");
+    return pg_run_script(conn, "COMMIT", "committing migration");
   }
 
   // Tells every node (this one directly) that session's state changed.
@@ -597,7 +482,7 @@ class PostgresStore final : public Store {
         !sent) {
       DD_LOG_WARN("store: cannot notify other nodes of session {}: {}", session.id, sent.error().message);
     }
-    emit(type, session);
+    listeners_.emit(type, session);
   }
 
   void notify_queue_moved() {
@@ -608,29 +493,18 @@ class PostgresStore final : public Store {
 
   // Queued sessions with local subscribers get a kQueued event with their new position.
   void refresh_queued_subscribers() {
-    for (const std::string& id : subscribed_ids()) {
+    for (const std::string& id : listeners_.subscribed_ids()) {
       auto session = get_session(id, /*with_results=*/false);
-      if (session && session->status == SessionStatus::kQueued) emit(SessionEventType::kQueued, *session);
+      if (session && session->status == SessionStatus::kQueued)
+        listeners_.emit(SessionEventType::kQueued, *session);
     }
   }
 
-  std::vector<std::string> subscribed_ids() {
-    std::lock_guard lock(listeners_mutex_);
-    std::vector<std::string> ids;
-    for (const auto& [id, listeners] : listeners_) ids.push_back(id);
-    return ids;
-  }
-
-  bool has_subscribers(const std::string& id) {
-    std::lock_guard lock(listeners_mutex_);
-    return listeners_.contains(id);
-  }
-
   Result<PgConn> listen_connection() {
-    auto conn = connect(options_.url);
+    auto conn = pg_connect(options_.url);
     if (!conn) return conn.error();
     const std::string sql = std::string("LISTEN ") + kPostgresEventChannel;
-    DD_TRY(run_script(conn->get(), sql.c_str(), "listening for events"));
+    DD_TRY(pg_run_script(conn->get(), sql.c_str(), "listening for events"));
     return conn;
   }
 
@@ -647,12 +521,12 @@ class PostgresStore final : public Store {
         }
         conn = std::move(*fresh);
         // Events may have been missed while disconnected: resend the current state.
-        for (const std::string& id : subscribed_ids()) relay("progress", id);
+        for (const std::string& id : listeners_.subscribed_ids()) relay("progress", id);
       }
       pollfd fd{PQsocket(conn.get()), POLLIN, 0};
       if (poll(&fd, 1, 200) <= 0) continue;
       if (PQconsumeInput(conn.get()) == 0) {
-        DD_LOG_WARN("store: event listener lost its connection: {}", trimmed(PQerrorMessage(conn.get())));
+        DD_LOG_WARN("store: event listener lost its connection: {}", pg_trimmed(PQerrorMessage(conn.get())));
         conn.reset();
         continue;
       }
@@ -672,11 +546,11 @@ class PostgresStore final : public Store {
 
   void relay(const std::string& type_name, const std::string& id) {
     auto type = parse_event_name(type_name);
-    if (!type || id.empty() || !has_subscribers(id)) return;
+    if (!type || id.empty() || !listeners_.has_subscribers(id)) return;
     if (*type == SessionEventType::kDeleted) {
       Session gone;
       gone.id = id;
-      emit(*type, gone);
+      listeners_.emit(*type, gone);
       return;
     }
     auto session = get_session(id, /*with_results=*/*type == SessionEventType::kCompleted);
@@ -694,29 +568,15 @@ class PostgresStore final : public Store {
         break;
       case SessionStatus::kUploaded: return;
     }
-    emit(*type, *session);
-  }
-
-  void emit(SessionEventType type, const Session& session) {
-    std::vector<std::shared_ptr<SessionListener>> targets;
-    {
-      std::lock_guard lock(listeners_mutex_);
-      auto it = listeners_.find(session.id);
-      if (it == listeners_.end()) return;
-      for (const auto& [token, listener] : it->second) targets.push_back(listener);
-    }
-    const SessionEvent event{type, session};
-    for (const auto& listener : targets) (*listener)(event);
+    listeners_.emit(*type, *session);
   }
 
   const PostgresOptions options_;
-  ConnectionPool pool_;
+  detail::PgConnectionPool pool_;
   const std::string node_id_;  // tells this node's own notifications apart
   std::atomic<bool> stop_listening_{false};
   std::thread listener_;
-  std::mutex listeners_mutex_;
-  std::map<std::string, std::map<uint64_t, std::shared_ptr<SessionListener>>> listeners_;
-  uint64_t next_token_ = 1;
+  detail::SessionListeners listeners_;
 };
 
 }  // namespace

@@ -3,12 +3,12 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <map>
 #include <mutex>
 #include <span>
 #include <utility>
 
 #include "core/log.h"
+#include "store/detail/session_listeners.h"
 
 namespace dd::store {
 namespace {
@@ -241,7 +241,7 @@ class SqliteStore final : public Store {
       auto done = remove.step("deleting session");
       if (!done) return done.error();
     }
-    emit(SessionEventType::kDeleted, deleted);
+    listeners_.emit(SessionEventType::kDeleted, deleted);
     return ok_status();
   }
 
@@ -274,7 +274,7 @@ class SqliteStore final : public Store {
       if (!updated) return updated.error();
       queued = std::move(*updated);
     }
-    emit(SessionEventType::kQueued, queued);
+    listeners_.emit(SessionEventType::kQueued, queued);
     return queued;
   }
 
@@ -300,10 +300,9 @@ class SqliteStore final : public Store {
                        "UPDATE sessions SET status = 'processing', attempts = attempts + 1, worker_id = ?, "
                        "lease_expires_at_ms = ?, updated_at_ms = ? WHERE id = ?");
       DD_TRY(update.prepared("preparing claim update"));
-      const int64_t now = now_ms();
       update.bind(1, lease_.worker_id);
-      update.bind(2, now + lease_ms());
-      update.bind(3, now);
+      update.bind(2, lease_now_ms() + lease_ms());
+      update.bind(3, now_ms());
       update.bind(4, queued_ids.front());
       auto done = update.step("claiming job");
       if (!done) return done.error();
@@ -316,7 +315,7 @@ class SqliteStore final : public Store {
       }
     }
     // Everyone behind moved up one place in the queue.
-    for (const Session& waiting : still_queued) emit(SessionEventType::kQueued, waiting);
+    for (const Session& waiting : still_queued) listeners_.emit(SessionEventType::kQueued, waiting);
     return std::optional<Session>(std::move(claimed));
   }
 
@@ -326,7 +325,7 @@ class SqliteStore final : public Store {
                      "UPDATE sessions SET lease_expires_at_ms = ? WHERE id = ? AND status = 'processing' AND "
                      "worker_id = ?");
     DD_TRY(update.prepared("preparing heartbeat"));
-    update.bind(1, now_ms() + lease_ms());
+    update.bind(1, lease_now_ms() + lease_ms());
     update.bind(2, id);
     update.bind(3, lease_.worker_id);
     auto done = update.step("renewing lease");
@@ -355,7 +354,7 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       released = std::move(*session);
     }
-    emit(SessionEventType::kQueued, released);
+    listeners_.emit(SessionEventType::kQueued, released);
     return ok_status();
   }
 
@@ -393,7 +392,7 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       updated = std::move(*session);
     }
-    emit(SessionEventType::kProgress, updated);
+    listeners_.emit(SessionEventType::kProgress, updated);
     return ok_status();
   }
 
@@ -425,7 +424,7 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       completed = std::move(*session);
     }
-    emit(SessionEventType::kCompleted, completed);
+    listeners_.emit(SessionEventType::kCompleted, completed);
     return ok_status();
   }
 
@@ -454,8 +453,9 @@ class SqliteStore final : public Store {
       if (!session) return session.error();
       finished = std::move(*session);
     }
-    emit(status == SessionStatus::kFailed ? SessionEventType::kFailed : SessionEventType::kCancelled,
-         finished);
+    listeners_.emit(
+        status == SessionStatus::kFailed ? SessionEventType::kFailed : SessionEventType::kCancelled,
+        finished);
     return ok_status();
   }
 
@@ -476,16 +476,7 @@ class SqliteStore final : public Store {
   }
 
   Subscription subscribe(const std::string& id, SessionListener listener) override {
-    std::lock_guard lock(listeners_mutex_);
-    const uint64_t token = next_token_++;
-    listeners_[id].emplace(token, std::make_shared<SessionListener>(std::move(listener)));
-    return Subscription([this, id, token] {
-      std::lock_guard unsubscribe_lock(listeners_mutex_);
-      auto it = listeners_.find(id);
-      if (it == listeners_.end()) return;
-      it->second.erase(token);
-      if (it->second.empty()) listeners_.erase(it);
-    });
+    return listeners_.subscribe(id, std::move(listener));
   }
 
  private:
@@ -533,6 +524,7 @@ class SqliteStore final : public Store {
   }
 
   int64_t lease_ms() const { return static_cast<int64_t>(lease_.lease_s * 1000.0); }
+  int64_t lease_now_ms() const { return lease_.clock ? lease_.clock() : now_ms(); }
 
   // NotFound when the session is gone, else FailedPrecondition: the job is not this node's.
   Status not_held_error_locked(const std::string& id) {
@@ -551,8 +543,7 @@ class SqliteStore final : public Store {
       Statement select(db_,
                        "SELECT id FROM sessions WHERE status = 'processing' AND lease_expires_at_ms < ?");
       DD_TRY(select.prepared("preparing lease check"));
-      const int64_t now = now_ms();
-      select.bind(1, now);
+      select.bind(1, lease_now_ms());
       std::vector<std::string> ids;
       while (true) {
         auto row = select.step("finding expired leases");
@@ -570,7 +561,7 @@ class SqliteStore final : public Store {
         update.bind(1, int64_t{lease_.max_attempts});
         update.bind(2, int64_t{lease_.max_attempts});
         update.bind(3, std::string(kLeaseExpiredReason));
-        update.bind(4, now);
+        update.bind(4, now_ms());
         update.bind(5, id);
         auto done = update.step("expiring lease");
         if (!done) return done.error();
@@ -580,8 +571,9 @@ class SqliteStore final : public Store {
     for (const Session& session : reaped) {
       DD_LOG_WARN("store: lease of job {} expired; it is {}", session.id,
                   session_status_name(session.status));
-      emit(session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed,
-           session);
+      listeners_.emit(
+          session.status == SessionStatus::kQueued ? SessionEventType::kQueued : SessionEventType::kFailed,
+          session);
     }
     return ok_status();
   }
@@ -603,24 +595,10 @@ class SqliteStore final : public Store {
     return ok_status();
   }
 
-  void emit(SessionEventType type, const Session& session) {
-    std::vector<std::shared_ptr<SessionListener>> targets;
-    {
-      std::lock_guard lock(listeners_mutex_);
-      auto it = listeners_.find(session.id);
-      if (it == listeners_.end()) return;
-      for (const auto& [token, listener] : it->second) targets.push_back(listener);
-    }
-    const SessionEvent event{type, session};
-    for (const auto& listener : targets) (*listener)(event);
-  }
-
   sqlite3* db_;
   const LeaseOptions lease_;
   std::mutex db_mutex_;  // one connection, serialised: SQLite writes are serial anyway
-  std::mutex listeners_mutex_;
-  std::map<std::string, std::map<uint64_t, std::shared_ptr<SessionListener>>> listeners_;
-  uint64_t next_token_ = 1;
+  detail::SessionListeners listeners_;
 };
 
 }  // namespace

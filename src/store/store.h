@@ -49,6 +49,10 @@ struct LeaseOptions {
   std::string worker_id = "local";
   double lease_s = 30;   // JOB_LEASE_S
   int max_attempts = 3;  // JOB_MAX_ATTEMPTS
+  // Milliseconds since the epoch that leases are measured against. Empty (the default): the
+  // real clock, which for PostgreSQL is its server's, so the nodes' clocks may differ.
+  // Tests set it to move time on by hand instead of waiting for a lease to run out.
+  std::function<int64_t()> clock;
 };
 
 // Reason recorded on a job whose lease expired max_attempts times.

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -26,17 +25,22 @@ TEST(BoundedQueueTest, FullQueueBlocksProducerUntilConsumed) {
   BoundedQueue<int> queue(/*capacity=*/2);
   ASSERT_TRUE(queue.push(1, {}));
   ASSERT_TRUE(queue.push(2, {}));
-  std::atomic<bool> third_pushed = false;
-  std::jthread producer([&](std::stop_token stop) {
-    queue.push(3, stop);
-    third_pushed = true;
-  });
-  // The producer cannot finish while the queue is full; it must after one pop.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(third_pushed.load());
+  // A producer on a full queue waits: stopped while waiting, it gives up without adding.
+  bool pushed_while_full = true;
+  std::jthread stopped([&](std::stop_token stop) { pushed_while_full = queue.push(3, stop); });
+  stopped.request_stop();
+  stopped.join();
+  EXPECT_FALSE(pushed_while_full);
+  // A waiting producer gets in once a pop frees a slot.
+  bool third_pushed = false;
+  std::jthread producer([&](std::stop_token stop) { third_pushed = queue.push(3, stop); });
   EXPECT_EQ(queue.pop({}).value(), 1);
   producer.join();
-  EXPECT_TRUE(third_pushed.load());
+  EXPECT_TRUE(third_pushed);
+  EXPECT_EQ(queue.pop({}).value(), 2);
+  EXPECT_EQ(queue.pop({}).value(), 3);
+  queue.close();
+  EXPECT_FALSE(queue.pop({}).has_value());
 }
 
 TEST(BoundedQueueTest, StopUnblocksWaitingConsumerAndProducer) {

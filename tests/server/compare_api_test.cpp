@@ -28,6 +28,7 @@
 #include "server/http_test_client.h"
 #include "server/upload_probe.h"
 #include "store/sqlite_store.h"
+#include "wait_until.h"
 
 namespace dd::server {
 namespace {
@@ -281,14 +282,14 @@ class CompareApiTest : public ::testing::Test {
     return id;
   }
 
-  // Polls `target` until its status is `status` (20 s at most).
+  // Polls `target` until its status is `status`.
   json wait_for_status(const std::string& target, const std::string& status) {
     json body;
-    for (int i = 0; i < 2000; ++i) {
-      body = get(target).json_body();
-      if (body.value("status", "") == status) return body;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (test::wait_until([&] {
+          body = get(target).json_body();
+          return body.value("status", "") == status;
+        }))
+      return body;
     ADD_FAILURE() << target << " never reached " << status << ": " << body.dump();
     return body;
   }

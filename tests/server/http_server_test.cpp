@@ -25,6 +25,7 @@
 #include "server/http_test_client.h"
 #include "server/upload_probe.h"
 #include "store/sqlite_store.h"
+#include "wait_until.h"
 
 namespace dd::server {
 namespace {
@@ -207,22 +208,19 @@ class ServerTest : public ::testing::Test {
     return count;
   }
 
-  // Polls the results endpoint until the status is `status` (5 s at most).
+  // Polls the results endpoint until the status is `status`.
   json wait_for_status(const std::string& id, const std::string& status) {
     json body;
-    for (int i = 0; i < 500; ++i) {
-      body = get("/api/results/" + id).json_body();
-      if (body.value("status", "") == status) return body;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (test::wait_until([&] {
+          body = get("/api/results/" + id).json_body();
+          return body.value("status", "") == status;
+        }))
+      return body;
     ADD_FAILURE() << "session " << id << " never reached " << status << ": " << body.dump();
     return body;
   }
 
-  void wait_until(const std::function<bool()>& condition) {
-    for (int i = 0; i < 500 && !condition(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    ASSERT_TRUE(condition());
-  }
+  static void wait_until(const std::function<bool()>& condition) { ASSERT_TRUE(test::wait_until(condition)); }
 
   fs::path root_;
   ServerConfig config_;
@@ -799,9 +797,7 @@ TEST_F(ServerTest, Restart_RemovesIdleOrphanUploadDirectories) {
   fs::create_directories(streaming);
   fs::last_write_time(leftover, fs::file_time_type::clock::now() - std::chrono::hours(2));
   start();
-  for (int i = 0; i < 200 && fs::exists(leftover); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_FALSE(fs::exists(leftover));
+  EXPECT_TRUE(test::wait_until([&] { return !fs::exists(leftover); }));
   EXPECT_TRUE(fs::exists(streaming));
   EXPECT_TRUE(fs::exists(config_.data_dir / "sessions" / id / "input.mp4"));
 }

@@ -22,6 +22,7 @@
 #include "server/access_policy.h"
 #include "server/http_server.h"
 #include "store/sqlite_store.h"
+#include "wait_until.h"
 
 namespace dd::server {
 namespace {
@@ -485,13 +486,11 @@ TEST_F(SecurityTest, ChunkedUploadWithoutEnd_TimesOutAndLeavesNoFile) {
       "POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=B\r\n"
       "Transfer-Encoding: chunked\r\n\r\n" +
       std::string(size) + part + "\r\n");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(session_dir_count(), 2u);  // the upload is streaming to its directory
-  socket.read_until_closed(std::chrono::milliseconds(3000));
+  // The upload streams to its directory, until the read timeout cuts the connection.
+  EXPECT_TRUE(test::wait_until([&] { return session_dir_count() == 2u; }));
+  socket.read_until_closed(test::kWaitTimeout);
   EXPECT_TRUE(socket.closed());
-  for (int i = 0; i < 100 && session_dir_count() != 1; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(session_dir_count(), 1u);
+  EXPECT_TRUE(test::wait_until([&] { return session_dir_count() == 1u; }));
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
 }
 
@@ -511,9 +510,7 @@ TEST_F(SecurityTest, UploadBelowMinimumRate_IsCutAndLeavesNoFile) {
   const auto seconds = trickle_until_cut(socket, std::string(20 * 1024, 'v'), std::chrono::seconds(8));
   ASSERT_TRUE(seconds.has_value());
   EXPECT_LT(*seconds, 3.0);  // 1 s of grace + ~0.25 s earned by the bytes received at 1 MiB/s
-  for (int i = 0; i < 100 && session_dir_count() != 1; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(session_dir_count(), 1u);
+  EXPECT_TRUE(test::wait_until([&] { return session_dir_count() == 1u; }));
   EXPECT_EQ(store_->list_sessions()->size(), 1u);
 }
 

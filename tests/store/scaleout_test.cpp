@@ -31,6 +31,7 @@
 
 #include "server/http_test_client.h"
 #include "store/throwaway_postgres.h"
+#include "wait_until.h"
 
 namespace dd {
 namespace {
@@ -96,13 +97,9 @@ class Process {
   fs::path log_;
 };
 
+// Polls every 50 ms: each check reads a log file or the database.
 bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
+  return test::wait_until(condition, timeout, std::chrono::milliseconds(50));
 }
 
 int count_of(const std::string& text, const std::string& needle) {

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <set>
@@ -39,6 +40,19 @@ Session make_session(const std::string& id, int64_t created_at_ms = 0) {
   session.created_at_ms = created_at_ms;
   return session;
 }
+
+// The lease clock of a test: time moves only when the test moves it, so lease expiry is
+// tested without racing the wall clock.
+class ManualClock {
+ public:
+  std::function<int64_t()> source() {
+    return [this] { return now_ms_.load(); };
+  }
+  void advance(std::chrono::milliseconds by) { now_ms_ += by.count(); }
+
+ private:
+  std::atomic<int64_t> now_ms_{1'700'000'000'000};  // November 2023, in ms since the epoch
+};
 
 // Parameter: "sqlite" or "postgres".
 class StoreTest : public ::testing::TestWithParam<std::string> {
@@ -333,7 +347,8 @@ TEST_F(SqliteStoreTest, CorruptFile_IsDataLossNotCrash) {
 }
 
 TEST_P(StoreTest, LeaseExpired_RequeuesThenFailsAfterMaxAttempts) {
-  auto store = open(LeaseOptions{"w1", 0.2, 2});
+  ManualClock clock;
+  auto store = open(LeaseOptions{"w1", 0.2, 2, clock.source()});
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_session(make_session("a")));
   std::vector<SessionEventType> events;
@@ -347,12 +362,17 @@ TEST_P(StoreTest, LeaseExpired_RequeuesThenFailsAfterMaxAttempts) {
   ASSERT_TRUE(first.has_value() && first->has_value());
   EXPECT_EQ((*first)->attempts, 1);
   EXPECT_EQ((*first)->worker_id, "w1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  clock.advance(std::chrono::milliseconds(150));
+  auto still_leased = store->claim_next_job();
+  ASSERT_TRUE(still_leased.has_value());
+  EXPECT_FALSE(still_leased->has_value());
+  EXPECT_EQ(store->get_session("a")->status, SessionStatus::kProcessing);
+  clock.advance(std::chrono::milliseconds(100));
   auto second = store->claim_next_job();  // re-queued by the expiry, then claimed again
   ASSERT_TRUE(second.has_value() && second->has_value());
   EXPECT_EQ((*second)->id, "a");
   EXPECT_EQ((*second)->attempts, 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  clock.advance(std::chrono::milliseconds(250));
   auto third = store->claim_next_job();
   ASSERT_TRUE(third.has_value());
   EXPECT_FALSE(third->has_value());
@@ -366,14 +386,15 @@ TEST_P(StoreTest, LeaseExpired_RequeuesThenFailsAfterMaxAttempts) {
 }
 
 TEST_P(StoreTest, Heartbeat_KeepsLeaseAndReportsLostJobs) {
-  auto store = open(LeaseOptions{"w1", 0.3, 3});
+  ManualClock clock;
+  auto store = open(LeaseOptions{"w1", 0.3, 3, clock.source()});
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_session(make_session("a")));
   EXPECT_EQ(store->heartbeat("a").error().code, ErrorCode::kFailedPrecondition);
   ASSERT_TRUE(store->enqueue_job("a", nlohmann::json::object()));
   ASSERT_TRUE(store->claim_next_job());
   for (int i = 0; i < 5; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    clock.advance(std::chrono::milliseconds(120));
     ASSERT_TRUE(store->heartbeat("a"));
   }
   auto none = store->claim_next_job();  // 0.6 s after the claim, but the lease was renewed
@@ -415,8 +436,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, PostgresStoreTest, ::testing::Values("postgre
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 TEST_P(PostgresStoreTest, ConcurrentClaimsOnTwoNodes_ClaimEveryJobExactlyOnce) {
-  auto node1 = open(LeaseOptions{"n1", 30, 3});
-  auto node2 = open(LeaseOptions{"n2", 30, 3});
+  auto node1 = open(LeaseOptions{"n1", 30, 3, {}});
+  auto node2 = open(LeaseOptions{"n2", 30, 3, {}});
   ASSERT_TRUE(node1 && node2);
   constexpr int kJobs = 60;
   for (int i = 0; i < kJobs; ++i) {
@@ -454,8 +475,8 @@ TEST_P(PostgresStoreTest, ConcurrentClaimsOnTwoNodes_ClaimEveryJobExactlyOnce) {
 }
 
 TEST_P(PostgresStoreTest, EventsOfAWorkerNode_ReachSubscribersOnAnApiNode) {
-  auto api = open(LeaseOptions{"api", 30, 3});
-  auto worker = open(LeaseOptions{"worker", 30, 3});
+  auto api = open(LeaseOptions{"api", 30, 3, {}});
+  auto worker = open(LeaseOptions{"worker", 30, 3, {}});
   ASSERT_TRUE(api && worker);
   ASSERT_TRUE(api->create_session(make_session("a")));
   std::mutex mutex;
@@ -479,13 +500,14 @@ TEST_P(PostgresStoreTest, EventsOfAWorkerNode_ReachSubscribersOnAnApiNode) {
 }
 
 TEST_P(PostgresStoreTest, CompleteByANodeThatLostTheJob_IsRefused) {
-  auto node1 = open(LeaseOptions{"n1", 0.2, 3});
-  auto node2 = open(LeaseOptions{"n2", 30, 3});
+  ManualClock clock;
+  auto node1 = open(LeaseOptions{"n1", 0.2, 3, clock.source()});
+  auto node2 = open(LeaseOptions{"n2", 30, 3, clock.source()});
   ASSERT_TRUE(node1 && node2);
   ASSERT_TRUE(node1->create_session(make_session("a")));
   ASSERT_TRUE(node1->enqueue_job("a", nlohmann::json::object()));
   ASSERT_TRUE(node1->claim_next_job());
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));  // node 1 "hangs" past its lease
+  clock.advance(std::chrono::milliseconds(350));  // node 1 "hangs" past its lease
   auto taken = node2->claim_next_job();
   ASSERT_TRUE(taken.has_value() && taken->has_value());
   EXPECT_EQ((*taken)->worker_id, "n2");

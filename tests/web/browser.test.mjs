@@ -144,20 +144,25 @@ describe('DanceDynamics web app', () => {
     // The overlay video plays: frames decoded and time moving; the original follows it.
     const originalServed = (await fetch(`${server.base}/api/video/${id}`, { headers: { Range: 'bytes=0-0' } })).ok;
     if (!originalServed) t.diagnostic('the server does not serve GET /api/video/{id}: original-video sync not checked');
-    const overlay = await page.evaluate(async () => {
+    const t0 = await page.evaluate(async () => {
       const v = document.getElementById('video-overlay');
       // Both muted: a machine without a sound device (a container, CI) must not stall playback.
       v.muted = true;
       document.getElementById('video-original').muted = true;
       await v.play();
-      const t0 = v.currentTime;
-      // Only metadata is preloaded: on a busy machine both videos may take a while to buffer.
-      const until = performance.now() + 15000;
-      while (v.currentTime <= t0 && performance.now() < until) await new Promise((res) => setTimeout(res, 50));
-      return { readyState: v.readyState, t0, t1: v.currentTime, original: document.getElementById('video-original').currentTime };
+      return v.currentTime;
+    });
+    // Waits for the clock to move (a deadline, not a guessed pause: a busy machine plays late).
+    await page.waitForFunction((start) => document.getElementById('video-overlay').currentTime > start, t0, { timeout: 20000 });
+    if (originalServed) {
+      await page.waitForFunction(() => document.getElementById('video-original').currentTime > 0, null, { timeout: 20000 });
+    }
+    const overlay = await page.evaluate(() => {
+      const v = document.getElementById('video-overlay');
+      return { readyState: v.readyState, t1: v.currentTime, original: document.getElementById('video-original').currentTime };
     });
     assert.ok(overlay.readyState >= 2, `overlay readyState ${overlay.readyState}`);
-    assert.ok(overlay.t1 > overlay.t0, `overlay time advances ${overlay.t0} -> ${overlay.t1}`);
+    assert.ok(overlay.t1 > t0, `overlay time advances ${t0} -> ${overlay.t1}`);
     if (originalServed) assert.ok(overlay.original > 0, 'the original follows the overlay (two-way sync)');
     await page.evaluate(() => document.getElementById('video-overlay').pause());
     await page.evaluate(() => { document.getElementById('video-overlay').playbackRate = 1.5; });

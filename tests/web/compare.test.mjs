@@ -133,19 +133,21 @@ describe('Compare with a reference', () => {
     assert.equal(await text(page, '#comparison-title'), 'teacher.mp4 vs student facing.mp4');
 
     // The side-by-side video plays.
-    const playing = await page.evaluate(async () => {
+    const t0 = await page.evaluate(async () => {
       const v = document.getElementById('compare-video');
       v.muted = true;
       await v.play();
-      const t0 = v.currentTime;
-      // Only metadata is preloaded: on a busy machine the video may take a while to buffer.
-      const until = performance.now() + 15000;
-      while (v.currentTime <= t0 && performance.now() < until) await new Promise((res) => setTimeout(res, 50));
+      return v.currentTime;
+    });
+    // Waits for the clock to move (a deadline, not a guessed pause: a busy machine plays late).
+    await page.waitForFunction((start) => document.getElementById('compare-video').currentTime > start, t0, { timeout: 20000 });
+    const playing = await page.evaluate(() => {
+      const v = document.getElementById('compare-video');
       v.pause();
-      return { readyState: v.readyState, t0, t1: v.currentTime, width: v.videoWidth, height: v.videoHeight };
+      return { readyState: v.readyState, t1: v.currentTime, width: v.videoWidth, height: v.videoHeight };
     });
     assert.ok(playing.readyState >= 2, `video readyState ${playing.readyState}`);
-    assert.ok(playing.t1 > playing.t0, `video time advances ${playing.t0} -> ${playing.t1}`);
+    assert.ok(playing.t1 > t0, `video time advances ${t0} -> ${playing.t1}`);
     assert.ok(playing.width > playing.height, `side by side is wide (${playing.width}x${playing.height})`);
 
     // Worst moments: as many as the server sent; clicking one seeks the video to its reference time.
