@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   const std::string url = argv[1];
   const int queued_jobs = argc > 2 ? std::stoi(argv[2]) : 10000;
   const int samples = argc > 3 ? std::stoi(argv[3]) : 2000;
-  auto opened = dd::store::open_postgres_store(dd::store::PostgresOptions{url, 4, {"bench", 300, 3}});
+  auto opened =
+      dd::store::open_postgres_store(dd::store::PostgresOptions{url, 4, {"bench", 300, 3, /*clock=*/{}}});
   if (!opened) {
     std::fprintf(stderr, "cannot open the store: %s\n", opened.error().message.c_str());
     return 1;
