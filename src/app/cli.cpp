@@ -4,6 +4,7 @@
 
 #include "app/analyze_command.h"
 #include "app/compare_command.h"
+#include "app/export_command.h"
 #include "app/models_command.h"
 #include "app/pose_command.h"
 #include "app/serve_command.h"
@@ -28,6 +29,7 @@ void add_cli(CLI::App& app, GlobalOptions& global, int* exit_code) {
   add_models_command(app, global, exit_code);
   add_pose_commands(app, global, exit_code);
   add_analyze_command(app, global, exit_code);
+  add_export_command(app, global, exit_code);
   add_compare_command(app, global, exit_code);
   add_serve_command(app, global, exit_code);
   add_worker_command(app, global, exit_code);

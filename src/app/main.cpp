@@ -6,7 +6,6 @@
 
 #include "app/cli.h"
 #include "app/exit_code.h"
-#include "app/export_command.h"
 #include "app/global_options.h"
 #include "core/version.h"
 
@@ -18,7 +17,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"DanceDynamics: dance movement analysis from video (33 BlazePose landmarks, movement, rhythm)",
                "dancedynamics"};
-  // dancedynamics: the command-line front door (serve, worker, analyze, export, compare, pose, models).
+  add_cli(app, global, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
