@@ -69,13 +69,7 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->capture_default_str();
   command->add_option("--export", args->exports,
                       "Also write motion exports: a comma-separated list of trc, bvh, angles");
-  command
-      ->add_option(
-          "--filter", args->export_filter,
-          "Trajectory filter of the motion exports: none | one-euro | butterworth[:HZ] (zero-lag, cut-off "
-          "in Hz)")
-      ->envname("DD_EXPORT_FILTER")
-      ->capture_default_str();
+  add_export_filter_flag(command, args->export_filter);
   add_threads_flag(command, args->options.pose.num_threads);
   command->callback([&global, exit_code, args] { *exit_code = run_analyze(global, *args); });
 }

@@ -50,4 +50,13 @@ CLI::Option* add_output_flag(CLI::App* command, std::string& output, const std::
   return command->add_option(names, output, what)->capture_default_str();
 }
 
+CLI::Option* add_export_filter_flag(CLI::App* command, std::string& filter) {
+  return command
+      ->add_option("--filter", filter,
+                   "Trajectory filter of the motion exports: none | one-euro | butterworth[:HZ] (zero-lag, "
+                   "cut-off in Hz)")
+      ->envname("DD_EXPORT_FILTER")
+      ->capture_default_str();
+}
+
 }  // namespace dd::app

@@ -18,6 +18,10 @@ CLI::Option* add_default_model_flag(CLI::App* command, std::string& model);
 // --threads (env DD_THREADS): inference threads of a run or of each job; 0 = all cores.
 CLI::Option* add_threads_flag(CLI::App* command, int& threads);
 
+// --filter (env DD_EXPORT_FILTER): the motion exports' trajectory filter,
+// none | one-euro | butterworth[:HZ]; checked when the command runs.
+CLI::Option* add_export_filter_flag(CLI::App* command, std::string& filter);
+
 // -o/--output: where a command writes its results (`what` says whether a file or a folder);
 // `older_name` is a spelling the command accepted before, kept as a synonym.
 CLI::Option* add_output_flag(CLI::App* command, std::string& output, const std::string& what,

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "analysis/trajectory_filter.h"
+#include "app/common_flags.h"
 #include "app/exit_code.h"
 #include "app/global_options.h"
 #include "pose/landmarks_json.h"
@@ -52,12 +53,8 @@ void add_export_command(CLI::App& app, const GlobalOptions& /*global*/, int* exi
       ->required();
   command->add_option("--formats", args->formats, "Comma-separated exports: trc, bvh, angles")
       ->capture_default_str();
-  command
-      ->add_option("--filter", args->filter,
-                   "Trajectory filter: none | one-euro | butterworth[:HZ] (zero-lag, cut-off in Hz)")
-      ->envname("DD_EXPORT_FILTER")
-      ->capture_default_str();
-  command->add_option("-o,--output", args->output_dir, "Output directory (default: the result directory)");
+  add_export_filter_flag(command, args->filter);
+  add_output_flag(command, args->output_dir, "Output directory (default: the result directory)");
   command->callback([exit_code, args] {
     auto written = run_export(*args);
     if (!written) {

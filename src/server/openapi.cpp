@@ -343,10 +343,10 @@ json build() {
 
   // Operations grouped by the resource they act on, so the docs page lists them by subject.
   const std::pair<std::string_view, std::string_view> kTagByPrefix[] = {
-      {"/api/upload", "sessions"},  {"/api/sessions", "sessions"}, {"/api/session/", "sessions"},
-      {"/api/analyze", "analysis"}, {"/api/results", "analysis"},  {"/api/download", "analysis"},
-      {"/api/video", "analysis"},   {"/api/export", "exports"},    {"/api/compare", "compare"},
-      {"/ws/", "progress"},         {"/health", "health"}};
+      {"/api/upload", "sessions"},  {"/api/sessions", "sessions"},  {"/api/session/", "sessions"},
+      {"/api/analyze", "analysis"}, {"/api/results", "analysis"},   {"/api/download", "analysis"},
+      {"/api/video", "analysis"},   {"/api/thumbnail", "analysis"}, {"/api/export", "exports"},
+      {"/api/compare", "compare"},  {"/ws/", "progress"},           {"/health", "health"}};
   for (auto& [path, operations] : paths.items()) {
     for (const auto& [prefix, tag] : kTagByPrefix) {
       if (path.rfind(prefix, 0) != 0) continue;
