@@ -478,7 +478,9 @@ ApiResponse Api::export_file(const std::string& id, const std::string& name) {
     path = session->outputs.landmarks_json;
     type = "application/json";
   } else {
-    return error_response(404, "unknown export: " + name);
+    return error_response(400, "unknown export '" + name +
+                                   "': one of results.json, landmarks.csv, landmarks.json, landmarks.trc, "
+                                   "skeleton.bvh, angles.csv");
   }
   if (session->status != SessionStatus::kCompleted)
     return error_response(409, "the analysis has not completed");

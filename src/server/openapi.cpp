@@ -265,7 +265,7 @@ json build() {
        "cached per filter."},
       {"responses",
        {{"200", {{"description", "the file"}}},
-        {"400", error_reply("unknown filter or query parameter")},
+        {"400", error_reply("unknown export name, filter or query parameter")},
         {"404", error_reply("unknown session or file")},
         {"409", error_reply("analysis not completed, or no pose to build a skeleton from")}}}};
   paths["/api/thumbnail/{session_id}"]["get"] = {

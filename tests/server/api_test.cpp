@@ -151,7 +151,7 @@ TEST_F(ApiTest, UploadedSession_ReadsBeforeItsAnalysis) {
   EXPECT_EQ(body_of(results)["success"], false);
   EXPECT_EQ(call("GET", "/api/download/" + id).status, 409);
   EXPECT_EQ(call("GET", "/api/export/" + id + "/results.json").status, 409);
-  EXPECT_EQ(call("GET", "/api/export/" + id + "/secrets.txt").status, 404);
+  EXPECT_EQ(call("GET", "/api/export/" + id + "/secrets.txt").status, 400);
   EXPECT_EQ(call("GET", "/api/video/" + id).status, 200);
   EXPECT_EQ(call("GET", "/api/compare/" + id).status, 404);  // not a comparison
 

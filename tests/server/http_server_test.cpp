@@ -489,7 +489,7 @@ TEST_F(ServerTest, FullFlow_ProgressCompleteResultsDownloadExportsDelete) {
   EXPECT_EQ(csv.body.rfind("frame,t,landmark", 0), 0u);
   EXPECT_NE(csv.headers["content-disposition"].find("attachment"), std::string::npos);
   EXPECT_EQ(get("/api/export/" + id + "/landmarks.json").status, 200);
-  EXPECT_EQ(get("/api/export/" + id + "/secrets.txt").status, 404);
+  EXPECT_EQ(get("/api/export/" + id + "/secrets.txt").status, 400);
 
   Reply deleted = request(http::verb::delete_, "/api/session/" + id);
   EXPECT_EQ(deleted.status, 200);
