@@ -624,7 +624,7 @@ TEST_F(ServerTest, MotionExports_MadeFromTheLandmarksWithTheQueryFilter) {
   EXPECT_EQ(bvh.body.rfind("HIERARCHY\nROOT Hips", 0), 0u);
   EXPECT_EQ(get("/api/export/" + id + "/landmarks.trc?filter=butterworth:4").status, 200);
   EXPECT_EQ(get("/api/export/" + id + "/landmarks.trc?filter=kalman").status, 400);
-  EXPECT_EQ(get("/api/export/" + id + "/skeleton.c3d").status, 404);
+  EXPECT_EQ(get("/api/export/" + id + "/skeleton.c3d").status, 400);
 }
 
 TEST_F(ServerTest, SeveralWebSocketClients_AllGetComplete) {

@@ -104,7 +104,15 @@ function chartPixels(page) {
 }
 
 async function waitChartDrawn(page) {
-  await page.waitForFunction(() => document.getElementById('timeline-chart').width > 0, null, { timeout: 10000 });
+  // The chart draws on the next frame after its box gets a size: wait for pixels, with a deadline.
+  await page.waitForFunction(() => {
+    const canvas = document.getElementById('timeline-chart');
+    if (!canvas.width || !canvas.height) return false;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length && painted <= 1000; i += 4) if (data[i] > 0) painted += 1;
+    return painted > 1000;
+  }, null, { timeout: 10000 }).catch(() => {});
   const pixels = await chartPixels(page);
   assert.ok(pixels.width > 100 && pixels.height > 100, `drawing surface ${pixels.width}×${pixels.height}`);
   assert.ok(pixels.painted > 1000, `painted pixels ${pixels.painted}`);
@@ -246,11 +254,14 @@ describe('results page as a practice tool', () => {
       await waitChartDrawn(page);
       await page.waitForTimeout(300);
       await shot(page, `practice-${name}-results`);
-      // The list asks for each completed analysis' thumbnail once it is in view (an empty tile
-      // stays where there is none).
-      const asked = page.waitForRequest((r) => r.url().endsWith(`/api/thumbnail/${sessionId}`));
+      // The list shows each completed analysis' thumbnail once it is in view (the server serves
+      // it, so the picture loads; it may come from the browser's cache, hence no request check).
       await page.locator(`.session[data-session-id="${sessionId}"]`).scrollIntoViewIfNeeded();
-      await asked;
+      await page.waitForFunction((id) => {
+        const img = document.querySelector(`.session[data-session-id="${id}"] .session-thumb img`);
+        return img !== null && img.complete && img.naturalWidth > 0
+          && img.getAttribute('src').endsWith(`/api/thumbnail/${id}`);
+      }, sessionId, { timeout: 30000 });
       assert.deepEqual(errors, []);
       await context.close();
     }
