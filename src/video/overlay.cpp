@@ -246,7 +246,8 @@ void OverlayRenderer::draw_hud(Canvas& canvas, const pose::PoseFrame& pose, cons
   lines.emplace_back(buffer);
   if (hud.movement_type) lines.push_back("movement: " + *hud.movement_type);
   if (hud.intensity) {
-    std::snprintf(buffer, sizeof(buffer), "intensity: %.2f", std::clamp(*hud.intensity, 0.0, 1.0));
+    // The same 0-100 scale as the results page's intensity card.
+    std::snprintf(buffer, sizeof(buffer), "intensity: %.0f/100", 100 * std::clamp(*hud.intensity, 0.0, 1.0));
     lines.emplace_back(buffer);
   }
 
