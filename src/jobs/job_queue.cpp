@@ -199,7 +199,7 @@ void JobQueue::stop_lost_job(const std::string& id, const std::string& why) {
   std::lock_guard lock(mutex_);
   auto it = running_.find(id);
   if (it == running_.end() || it->second.lost) return;
-  DD_LOG_INFO("server: job {} is no longer ours ({}); stopping it", id, why);
+  DD_LOG_INFO("jobs: job {} is no longer ours ({}); stopping it", id, why);
   it->second.lost = true;
   it->second.stop.request_stop();
 }
@@ -253,13 +253,13 @@ void JobQueue::run_job(const store::Session& session) {
     if (session_now || session_now.error().code != ErrorCode::kNotFound) return false;
     std::error_code ec;
     fs::remove_all(output_dir, ec);
-    DD_LOG_INFO("server: job {} ended after its session was deleted", id);
+    DD_LOG_INFO("jobs: job {} ended after its session was deleted", id);
     return true;
   };
   if (finished.lost) {
     // Writing an outcome here could fail or cancel the run another node took over.
     if (!remove_files_if_deleted())
-      DD_LOG_INFO("server: job {} stopped; its outcome is recorded elsewhere", id);
+      DD_LOG_INFO("jobs: job {} stopped; its outcome is recorded elsewhere", id);
     return;
   }
 

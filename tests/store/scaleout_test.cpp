@@ -329,7 +329,9 @@ TEST_F(ScaleOutTest, KilledWorkersJob_CompletesOnAnotherAndSigtermHandsJobBack) 
   ASSERT_NO_FATAL_FAILURE(start_api());
   start_worker("w1");
   start_worker("w2");
-  const fs::path clip = make_clip(30);
+  // 20 s of video: long enough that a job is still running when the test looks (a 3 s clip could
+  // finish on an idle machine between two polls of its progress, and the test never saw it run).
+  const fs::path clip = make_clip(200);
 
   const std::string first = upload(clip);
   analyze(first);
