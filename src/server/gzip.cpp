@@ -10,6 +10,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "server/header_text.h"
+
 namespace dd::server {
 namespace {
 
@@ -21,18 +23,6 @@ constexpr int kGzipLevel = 6;
 constexpr int kGzipWindowBits = 15 + 16;  // +16: a gzip header and trailer instead of zlib's
 constexpr int kMemLevel = 8;
 constexpr size_t kFileChunkBytes = 64 * 1024;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // One deflate stream; `write` receives each compressed piece.
 class GzipStream {
@@ -72,17 +62,17 @@ class GzipStream {
 }  // namespace
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  const std::string header = lower(accept_encoding);
+  const std::string header = lower_ascii(accept_encoding);
   std::string_view rest = header;
   while (!rest.empty()) {
     const size_t comma = std::min(rest.find(','), rest.size());
-    std::string_view item = trim(rest.substr(0, comma));
+    std::string_view item = trim_header_space(rest.substr(0, comma));
     rest.remove_prefix(std::min(comma + 1, rest.size()));
     const size_t semicolon = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semicolon));
+    const std::string_view coding = trim_header_space(item.substr(0, semicolon));
     if (coding != "gzip" && coding != "x-gzip" && coding != "*") continue;
     if (semicolon == std::string_view::npos) return true;
-    std::string_view parameter = trim(item.substr(semicolon + 1));
+    std::string_view parameter = trim_header_space(item.substr(semicolon + 1));
     if (parameter.rfind("q=", 0) != 0) return true;
     parameter.remove_prefix(2);
     // "q=0", "q=0.0", "q=0.000" refuse; any other value accepts.
@@ -92,7 +82,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 }
 
 bool is_compressible(std::string_view content_type) {
-  const std::string type = lower(content_type.substr(0, content_type.find(';')));
+  const std::string type = lower_ascii(content_type.substr(0, content_type.find(';')));
   return type.rfind("text/", 0) == 0 || type == "application/json" || type == "application/javascript" ||
          type == "image/svg+xml";
 }

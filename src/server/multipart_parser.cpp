@@ -4,20 +4,10 @@
 #include <cctype>
 #include <utility>
 
+#include "server/header_text.h"
+
 namespace dd::server {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // Finds parameter `key` in a header value like `form-data; name="file"; filename="a b.mp4"`.
 std::optional<std::string> header_parameter(std::string_view value, std::string_view key) {
@@ -34,7 +24,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
       i = semicolon + 1;
       continue;
     }
-    const std::string name = lower(trim(value.substr(i, equals - i)));
+    const std::string name = lower_ascii(trim_header_space(value.substr(i, equals - i)));
     i = equals + 1;
     while (i < size && (value[i] == ' ' || value[i] == '\t')) ++i;
     std::string parsed;
@@ -48,7 +38,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
     } else {
       const size_t next = value.find(';', i);
       const size_t stop = next == std::string_view::npos ? size : next;
-      parsed = std::string(trim(value.substr(i, stop - i)));
+      parsed = std::string(trim_header_space(value.substr(i, stop - i)));
       i = next == std::string_view::npos ? size : next + 1;
     }
     if (name == key) return parsed;
@@ -60,7 +50,8 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
   const size_t semicolon = content_type.find(';');
-  if (lower(trim(content_type.substr(0, semicolon))) != "multipart/form-data") return std::nullopt;
+  if (lower_ascii(trim_header_space(content_type.substr(0, semicolon))) != "multipart/form-data")
+    return std::nullopt;
   auto boundary = header_parameter(content_type, "boundary");
   // RFC 2046: 1..70 characters.
   if (!boundary || boundary->empty() || boundary->size() > 70) return std::nullopt;
@@ -144,10 +135,10 @@ Status MultipartParser::parse_headers(std::string_view block, MultipartHandler& 
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos)
       return make_error(ErrorCode::kInvalidArgument, "malformed multipart header");
-    const std::string name = lower(trim(line.substr(0, colon)));
-    const std::string_view value = trim(line.substr(colon + 1));
+    const std::string name = lower_ascii(trim_header_space(line.substr(0, colon)));
+    const std::string_view value = trim_header_space(line.substr(colon + 1));
     if (name == "content-disposition") {
-      if (lower(trim(value.substr(0, value.find(';')))) != "form-data") {
+      if (lower_ascii(trim_header_space(value.substr(0, value.find(';')))) != "form-data") {
         return make_error(ErrorCode::kInvalidArgument, "multipart part is not form-data");
       }
       auto field = header_parameter(value, "name");
